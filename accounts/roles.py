@@ -1,0 +1,79 @@
+"""The three roles, as Django groups, and the permissions each one carries.
+
+A data migration creates the groups; ``sync_role_permissions`` runs after every
+``migrate`` so that models added later (triage, moderation) grant their permissions
+too. Grants are additive: a permission an admin gave by hand is never removed.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+FAN = "fan"
+COMMUNITY_MANAGER = "community manager"
+ENGINEER = "engineer"
+
+# (app_label, codename); a permission whose model does not exist yet is skipped.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    FAN: [
+        ("forum", "add_thread"),
+        ("forum", "add_post"),
+    ],
+    COMMUNITY_MANAGER: [
+        ("accounts", "view_user"),
+        ("accounts", "change_user"),
+        ("forum", "view_product"),
+        ("forum", "add_product"),
+        ("forum", "change_product"),
+        ("forum", "view_thread"),
+        ("forum", "change_thread"),
+        ("forum", "view_post"),
+        ("forum", "change_post"),
+        ("forum", "view_flag"),
+        ("forum", "change_flag"),
+        ("forum", "view_moderationaction"),
+        ("forum", "add_moderationaction"),
+        ("triage", "view_cluster"),
+        ("triage", "change_cluster"),
+        ("triage", "view_alert"),
+        ("triage", "change_alert"),
+        ("triage", "view_forward"),
+        ("triage", "add_forward"),
+        ("triage", "view_triageevent"),
+        ("triage", "view_webhook"),
+        ("triage", "add_webhook"),
+        ("triage", "change_webhook"),
+        ("triage", "delete_webhook"),
+        ("triage", "view_replytemplate"),
+        ("triage", "add_replytemplate"),
+        ("triage", "change_replytemplate"),
+    ],
+    ENGINEER: [
+        ("forum", "view_product"),
+        ("triage", "view_cluster"),
+        ("triage", "change_cluster"),
+    ],
+}
+
+
+def sync_role_permissions(sender=None, apps=None, using="default", **kwargs) -> None:
+    """Create the role groups if missing and grant each its permissions."""
+    from django.apps import apps as global_apps
+
+    if apps is None:
+        apps = global_apps
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    for app_config in global_apps.get_app_configs():
+        # In a migration, permissions of models created earlier in the same run do
+        # not exist yet (they are made on post_migrate); make them now.
+        create_permissions(app_config, verbosity=0, apps=apps, using=using)
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = Permission.objects.using(using).none()
+        for app_label, codename in grants:
+            wanted |= Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        group.permissions.add(*wanted)

@@ -1,0 +1,95 @@
+from triage.engine import ClusterIndex, StoredThread, analyse
+
+
+def add(index, key, title, body, product="rn13pro"):
+    a = analyse(title, body)
+    return index.add(key, a.terms, product, title)
+
+
+def test_indonesian_and_english_reports_of_one_symptom_land_together():
+    index = ClusterIndex()
+    add(index, "id1", "HP panas banget pas ngecas", "baru cas bentar udah panas bgt, takut meledak")
+    add(index, "x1", "Baterai boros", "baterai cepat habis sejak update")
+    second = add(index, "en1", "Phone overheating while charging",
+                 "gets very hot when charging, afraid it will explode")
+    assert second.cluster == index.cluster_of("id1")
+    assert index.cluster_of("x1") != index.cluster_of("id1")
+
+
+def test_two_problems_on_one_product_stay_apart():
+    index = ClusterIndex()
+    add(index, "a1", "Sinyal hilang setelah update", "sinyal 4G hilang terus, gak bisa telpon")
+    add(index, "a2", "sinyal ilang", "habis update sinyal sering hilang, no service")
+    add(index, "b1", "Kamera blur", "kamera belakang blur, gak bisa fokus")
+    add(index, "b2", "kamera burem", "foto pakai kamera belakang burem dan tidak fokus")
+    index.consolidate()
+    assert index.cluster_of("a1") == index.cluster_of("a2")
+    assert index.cluster_of("b1") == index.cluster_of("b2")
+    assert index.cluster_of("a1") != index.cluster_of("b1")
+
+
+def test_clusters_are_per_product():
+    index = ClusterIndex()
+    add(index, "p1", "bootloop setelah update", "stuck di logo", product="rn13pro")
+    second = add(index, "p2", "bootloop setelah update", "stuck di logo", product="x6pro")
+    assert second.created
+    assert index.cluster_of("p1") != index.cluster_of("p2")
+
+
+def test_assigning_twice_changes_nothing():
+    index = ClusterIndex()
+    first = add(index, "t1", "layar bergaris hijau", "muncul garis hijau di layar")
+    again = add(index, "t1", "layar bergaris hijau", "muncul garis hijau di layar")
+    assert again.cluster == first.cluster and not again.created
+
+
+def test_race_between_two_workers_is_repaired_by_the_batch_pass():
+    # Two workers each opened a cluster for the same problem before seeing the other.
+    terms_a = analyse("baterai kembung", "baterai menggembung sampai casing terangkat").terms
+    terms_b = analyse("baterai kembung!!", "baterai gembung, casing terangkat").terms
+    index = ClusterIndex.from_state([
+        StoredThread("a", terms_a, "rn13pro", cluster="a"),
+        StoredThread("b", terms_b, "rn13pro", cluster="b"),
+    ])
+    assert index.cluster_of("a") != index.cluster_of("b")
+    result = index.consolidate()
+    assert result.merges
+    assert index.cluster_of("a") == index.cluster_of("b")
+
+
+def test_state_rebuilt_from_stored_threads_answers_like_the_original():
+    index = ClusterIndex()
+    texts = {
+        "1": ("wifi putus putus", "wifi sering disconnect sendiri"),
+        "2": ("wifi disconnect", "wifi keeps disconnecting after update"),
+        "3": ("speaker pecah", "suara speaker pecah kalau volume full"),
+    }
+    stored = []
+    for key, (title, body) in texts.items():
+        a = analyse(title, body)
+        assignment = add(index, key, title, body)
+        stored.append(StoredThread(key, a.terms, "rn13pro", assignment.cluster, title))
+    rebuilt = ClusterIndex.from_state(stored)
+    assert rebuilt.clusters == index.clusters
+    query = analyse("wifi sering putus", "").terms
+    assert [k for k, _ in rebuilt.similar(query, k=2, product="rn13pro")] == \
+        [k for k, _ in index.similar(query, k=2, product="rn13pro")]
+
+
+def test_similar_threads_rank_the_duplicate_first():
+    index = ClusterIndex()
+    add(index, "d1", "Layar ghost touch", "layar sentuh sendiri, ngetik sendiri")
+    add(index, "d2", "Baterai boros", "baterai cepat habis")
+    add(index, "d3", "Sinyal hilang", "sinyal ilang terus")
+    ranked = index.similar(analyse("ghost touch di layar", "").terms, k=3, product="rn13pro")
+    assert ranked[0][0] == "d1"
+
+
+def test_cluster_label_names_distinctive_terms_and_a_title():
+    index = ClusterIndex()
+    add(index, "g1", "Garis hijau di layar", "muncul garis hijau vertikal di layar")
+    add(index, "g2", "layar ada garis hijau", "garis hijau di layar setelah update")
+    label = index.label(index.cluster_of("g1"))
+    assert "hijau" in label.terms
+    assert label.title in {"Garis hijau di layar", "layar ada garis hijau"}
+    assert "green_line" in label.concepts

@@ -1,0 +1,56 @@
+from triage.engine.normalize import normalize, parse_firmware
+
+
+def test_slang_repeated_letters_and_emoji_are_folded():
+    tokens = normalize("HP gw panasss bgt pas ngecas 😡 udh 2 hari").tokens
+    assert tokens[:6] == ["hp", "saya", "panas", "banget", "pas", "cas"]
+    assert "marah" in tokens
+    assert "sudah" in tokens
+
+
+def test_reduplication_and_accents():
+    assert normalize("kadang2 sinyál ilang").tokens == ["kadang", "kadang", "sinyal", "hilang"]
+
+
+def test_variable_parts_become_placeholders_and_keep_raw_values():
+    n = normalize("Setelah update OS1.0.3.0.UNFIDXM, IMEI 356789012345678, wa 0812-3456-7890 "
+                  "lihat https://example.com/x versi 2.1.3")
+    assert n.tokens.count("_firmware_") == 1
+    assert {p.kind: p.value for p in n.params} == {
+        "firmware": "OS1.0.3.0.UNFIDXM",
+        "imei": "356789012345678",
+        "phone": "0812-3456-7890",
+        "url": "https://example.com/x",
+        "version": "2.1.3",
+    }
+
+
+def test_two_builds_normalise_to_the_same_text():
+    a = normalize("bootloop setelah update OS1.0.3.0.UNFIDXM").text
+    b = normalize("bootloop setelah update OS2.0.5.0.VLQIDXM").text
+    assert a == b
+
+
+def test_hyperos_build_is_split_into_parts():
+    fw = parse_firmware("OS2.0.5.0.VLQIDXM")
+    assert fw is not None
+    assert (fw.family, fw.version, fw.android, fw.region, fw.region_name) == (
+        "hyperos", "2.0.5.0", "15", "ID", "Indonesia")
+
+
+def test_miui_and_samsung_builds_are_parsed():
+    miui = parse_firmware("V14.0.4.0.TMFIDXM")
+    assert miui is not None and (miui.family, miui.version, miui.android) == ("miui", "14.0.4.0", "13")
+    samsung = parse_firmware("A556EXXU1AXB1")
+    assert samsung is not None
+    assert (samsung.model, samsung.year, samsung.month) == ("A556E", 2024, 2)
+
+
+def test_unknown_build_string_is_not_parsed():
+    assert parse_firmware("build terbaru") is None
+
+
+def test_hostile_input_does_not_break_normalisation():
+    for text in ["", "\u200b\u200b", "<script>alert(1)</script>", "ﷺ" * 50, "🔥" * 100,
+                 "%s%s%n", "9" * 400]:
+        normalize(text)

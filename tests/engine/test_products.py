@@ -1,0 +1,53 @@
+import pytest
+
+from triage.engine import Catalog, Product, analyse
+from triage.engine.products import abbreviations
+
+CATALOG = Catalog(
+    [
+        Product("rn13pro", "Redmi Note 13 Pro"),
+        Product("rn13", "Redmi Note 13"),
+        Product("x6pro", "Poco X6 Pro"),
+        Product("a55", "Samsung Galaxy A55", aliases=("sgA55",)),
+    ]
+)
+
+
+def test_abbreviations_of_a_name():
+    assert {"rn13pro", "note13pro", "rn13p"} <= abbreviations("Redmi Note 13 Pro")
+    assert {"x6p", "pocox6p"} <= abbreviations("Poco X6 Pro")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("RN13 Pro saya panas", "rn13pro"),
+        ("rn 13 pro batre boros", "rn13pro"),
+        ("redmi note 13 lemot", "rn13"),
+        ("poco x6p bootloop", "x6pro"),
+        ("Galaxy A55 no signal", "a55"),
+        ("sga55 kamera blur", "a55"),
+    ],
+)
+def test_product_detected_from_abbreviations(text, key):
+    assert CATALOG.detect(text, "").key == key
+
+
+def test_no_product_named_gives_none():
+    guess = CATALOG.detect("hp saya panas", "")
+    assert guess.key is None and guess.confidence == 0
+
+
+def test_chosen_product_is_kept_when_the_text_agrees_or_is_silent():
+    assert CATALOG.detect("hp panas", "", given="x6pro").key == "x6pro"
+    assert CATALOG.detect("poco x6 pro panas", "", given="x6pro").confidence == 1.0
+
+
+def test_wrong_chosen_product_is_corrected_by_the_text():
+    guess = CATALOG.detect("Redmi Note 13 Pro saya bootloop", "", given="a55")
+    assert guess.key == "rn13pro"
+    assert guess.source.startswith("text")
+
+
+def test_analyse_uses_the_catalog():
+    assert analyse("rn13 pro sinyal ilang", "", catalog=CATALOG).product.key == "rn13pro"

@@ -1,0 +1,46 @@
+import pytest
+
+from triage.engine import analyse
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "level"),
+    [
+        ("baterai kembung", "casing belakang sampai terangkat", "critical"),
+        ("Battery swelling", "the back cover is lifting", "critical"),
+        ("hp panas bgt pas ngecas", "", "critical"),
+        ("stuck di logo", "bootloop terus habis update", "critical"),
+        ("foto hilang semua", "setelah update galeri kosong", "critical"),
+        ("sinyal ilang terus", "gak bisa telpon", "major"),
+        ("Camera app won't open", "black screen when I open the camera", "major"),
+        ("gak bisa ngecas", "dicolok charger tidak mengisi", "major"),
+        ("baterai boros", "sehari harus cas 3x", "minor"),
+        ("lag pas main ml", "patah patah", "minor"),
+        ("saran: tambah fitur dual app", "", "suggestion"),
+        ("Feature request", "please add an option to hide the notch", "suggestion"),
+    ],
+)
+def test_severity_levels(title, body, level):
+    assert analyse(title, body).severity.level == level
+
+
+def test_negated_symptom_does_not_count():
+    decision = analyse("hp tidak panas kok", "cuma baterai boros").severity
+    assert decision.level == "minor"
+    assert any("negated" in r for r in decision.reasons)
+
+
+def test_is_it_normal_question_is_not_a_critical_report():
+    assert analyse("Is it normal that the phone gets hot while gaming?", "").severity.level == "minor"
+    assert analyse("apakah normal hp panas saat main game?", "").severity.level == "minor"
+
+
+def test_reasons_name_the_deciding_words():
+    reasons = analyse("baterai kembung", "").severity.reasons
+    assert "kembung" in reasons[0] and "battery_swelling" in reasons[0]
+
+
+def test_unknown_problem_defaults_to_minor_with_a_reason():
+    decision = analyse("aneh", "ada yang aneh").severity
+    assert decision.level == "minor"
+    assert "default" in decision.reasons[0]

@@ -1,0 +1,34 @@
+"""Tanggap's triage engine: plain Python, no Django.
+
+Per thread, :func:`analyse` normalises the text, detects the product, decides severity and
+escalation risk (with reasons) and returns the thread's terms; a :class:`ClusterIndex`,
+rebuilt from stored terms and cluster keys, answers "similar threads", assigns a thread to a
+cluster online and consolidates clusters in a batch pass. See docs/engine.md.
+"""
+
+from triage.engine.analysis import Analysis, analyse
+from triage.engine.clustering import (
+    Assignment,
+    ClusterIndex,
+    ClusterLabel,
+    Consolidation,
+    StoredThread,
+)
+from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
+from triage.engine.products import Catalog, Product, ProductGuess
+
+__all__ = [
+    "Analysis",
+    "Assignment",
+    "Catalog",
+    "ClusterIndex",
+    "ClusterLabel",
+    "Consolidation",
+    "FirmwareParts",
+    "Product",
+    "ProductGuess",
+    "StoredThread",
+    "analyse",
+    "normalize",
+    "parse_firmware",
+]

@@ -1,0 +1,347 @@
+"""Clusters of threads per product: online assignment, batch consolidation, labels.
+
+Online, a new thread joins the cluster of its product whose centroid is most similar to it
+if that similarity reaches ``threshold``; otherwise it opens a new cluster, keyed by the
+thread's own key (so two workers never invent clashing keys, and running an assignment
+twice changes nothing). The cosine with a centroid needs no stored centroid: with unit
+thread vectors, ``cos(v, sum of members) = sum of v.m over members / |sum of members|``, and
+the dot products ``v.m`` come from the same inverted-index pass that finds the candidates.
+
+The batch pass (:meth:`ClusterIndex.consolidate`) reweighs every vector with the current
+statistics, moves out members that no longer fit their cluster (split), and merges clusters
+of one product whose centroids have drifted together, which also repairs two workers racing
+to open two clusters for near-identical threads.
+
+State is only ``(thread key, terms, product, cluster key)`` per thread, which the database
+holds; :meth:`ClusterIndex.from_state` rebuilds everything else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from triage.engine.similarity import SimilarityIndex
+
+# Chosen on labelled data (docs/engine.md): join above THRESHOLD, merge two clusters whose
+# centroids reach MERGE_THRESHOLD, move out members whose similarity to the rest of their
+# cluster fell below SPLIT_THRESHOLD.
+THRESHOLD = 0.5
+MERGE_THRESHOLD = 0.5
+SPLIT_THRESHOLD = 0.3
+# Clusters considered for a new thread: those of its nearest threads.
+CANDIDATE_THREADS = 30
+
+
+@dataclass(frozen=True)
+class StoredThread:
+    """What the database keeps for a thread, enough to rebuild the engine's state."""
+
+    key: Hashable
+    terms: Mapping[str, float]
+    product: object = None
+    cluster: Hashable | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where a thread went: a cluster key, the similarity that decided, and if it is new."""
+
+    cluster: Hashable
+    similarity: float
+    created: bool
+
+
+@dataclass
+class Consolidation:
+    """What a batch pass changed: ``merges`` as (kept, absorbed) cluster keys and
+    ``moves`` as (thread, old cluster, new cluster)."""
+
+    merges: list[tuple[Hashable, Hashable]] = field(default_factory=list)
+    moves: list[tuple[Hashable, Hashable, Hashable]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClusterLabel:
+    """A cluster's most distinctive terms and the title of its most central thread."""
+
+    terms: tuple[str, ...]
+    title: str
+    concepts: tuple[str, ...]
+
+
+@dataclass
+class _Cluster:
+    product: object
+    members: list[int]
+    norm2: float
+
+
+class ClusterIndex:
+    """Threads, their vectors and their clusters, per product."""
+
+    def __init__(
+        self,
+        threshold: float = THRESHOLD,
+        merge_threshold: float = MERGE_THRESHOLD,
+        split_threshold: float = SPLIT_THRESHOLD,
+        index: SimilarityIndex | None = None,
+    ) -> None:
+        """An empty index; thresholds default to the values chosen on labelled data."""
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.split_threshold = split_threshold
+        self.index = index or SimilarityIndex()
+        self._clusters: dict[Hashable, _Cluster] = {}
+        self._cluster_of: dict[int, Hashable] = {}
+        self._titles: dict[Hashable, str] = {}
+
+    @classmethod
+    def from_state(cls, threads: Iterable[StoredThread], **options: float) -> ClusterIndex:
+        """Rebuild from stored threads; threads without a cluster are assigned in order."""
+        self = cls(**options)  # type: ignore[arg-type]
+        pending = []
+        for t in threads:
+            self.index.add(t.key, t.terms, t.product)
+            self._titles[t.key] = t.title
+            if t.cluster is None:
+                pending.append(t.key)
+            else:
+                self._join(t.cluster, self.index.position(t.key), t.product)
+        self.index.reweigh()
+        self._recount()
+        for key in pending:
+            self.assign(key)
+        return self
+
+    # --- reading
+    @property
+    def clusters(self) -> dict[Hashable, list[Hashable]]:
+        """Cluster key -> member thread keys."""
+        keys = self.index.keys
+        return {c: [keys[m] for m in cl.members] for c, cl in self._clusters.items()}
+
+    def cluster_of(self, thread: Hashable) -> Hashable | None:
+        """The cluster a thread belongs to, if any."""
+        return self._cluster_of.get(self.index.position(thread))
+
+    def similar(self, terms: Mapping[str, float], k: int = 10, product: object = None,
+                exclude: Hashable | None = None, any_product: bool = False,
+                max_terms: int | None = 48) -> list[tuple[Hashable, float]]:
+        """The ``k`` most similar threads to a draft, as the fan types (of ``product``)."""
+        vector = self.index.vectorize(terms)
+        if any_product:
+            return self.index.similar(vector, k, exclude=exclude, max_terms=max_terms)
+        return self.index.similar(vector, k, product, exclude, max_terms)
+
+    # --- online
+    def add(self, key: Hashable, terms: Mapping[str, float], product: object = None,
+            title: str = "") -> Assignment:
+        """Store a new thread and assign it to a cluster of its product (or a new one)."""
+        if key in self.index:
+            cluster = self.cluster_of(key)
+            if cluster is not None:
+                return Assignment(cluster, 1.0, False)
+        else:
+            self.index.add(key, terms, product)
+            self._titles[key] = title
+        return self.assign(key)
+
+    def assign(self, key: Hashable) -> Assignment:
+        """Assign a stored thread to the nearest cluster of its product, or a new one."""
+        pos = self.index.position(key)
+        current = self._cluster_of.get(pos)
+        if current is not None:
+            return Assignment(current, 1.0, False)
+        product = self.index.product_of(pos)
+        scores = self.index.mask(self.index.scores(self.index.stored_vector(key)),
+                                 product, exclude=key)
+        best, best_sim = self._best_cluster(scores, CANDIDATE_THREADS)
+        if best is not None and best_sim >= self.threshold:
+            self._join(best, pos, product, scores)
+            return Assignment(best, best_sim, False)
+        self._join(key, pos, product, scores)
+        return Assignment(key, best_sim, True)
+
+    def _best_cluster(self, scores: np.ndarray, k: int,
+                      skip: Hashable | None = None) -> tuple[Hashable | None, float]:
+        nearest = np.flatnonzero(scores > 0)
+        if len(nearest) > k:
+            nearest = nearest[np.argpartition(-scores[nearest], k)[:k]]
+        best, best_sim = None, 0.0
+        seen = set()
+        for pos in nearest.tolist():
+            cluster = self._cluster_of.get(pos)
+            if cluster is None or cluster in seen or cluster == skip:
+                continue
+            seen.add(cluster)
+            sim = self._similarity(cluster, scores)
+            if sim > best_sim:
+                best, best_sim = cluster, sim
+        return best, best_sim
+
+    def _similarity(self, cluster: Hashable, scores: np.ndarray) -> float:
+        cl = self._clusters[cluster]
+        if cl.norm2 <= 0:
+            return 0.0
+        return float(scores[cl.members].sum(dtype=np.float64)) / math.sqrt(cl.norm2)
+
+    def _join(self, cluster: Hashable, pos: int, product: object,
+              scores: np.ndarray | None = None) -> None:
+        cl = self._clusters.get(cluster)
+        if cl is None:
+            cl = self._clusters[cluster] = _Cluster(product, [], 0.0)
+        if scores is not None:
+            # |S + v|^2 = |S|^2 + 2 v.S + |v|^2, with v.S from the scores already computed.
+            cl.norm2 += 2.0 * float(scores[cl.members].sum(dtype=np.float64)) + 1.0
+        cl.members.append(pos)
+        self._cluster_of[pos] = cluster
+
+    def _recount(self) -> None:
+        """Recompute every cluster's squared centroid norm from the vectors."""
+        if not self._clusters:
+            return
+        matrix = self.index.matrix()
+        sums = self._membership() @ matrix
+        norms = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
+        for (_, cl), n2 in zip(self._clusters.items(), norms.tolist(), strict=True):
+            cl.norm2 = n2
+
+    def _membership(self) -> sp.csr_matrix:
+        rows, cols = [], []
+        for r, cl in enumerate(self._clusters.values()):
+            rows += [r] * len(cl.members)
+            cols += cl.members
+        data = np.ones(len(rows), dtype=np.float32)
+        return sp.csr_matrix((data, (rows, cols)),
+                             shape=(len(self._clusters), len(self.index.keys)))
+
+    # --- batch
+    def consolidate(self) -> Consolidation:
+        """Reweigh, split members that drifted out, then merge clusters that drifted together."""
+        result = Consolidation()
+        self._reweigh()
+        self._split(result)
+        self._merge(result)
+        return result
+
+    def _reweigh(self) -> None:
+        keys = self.index.keys
+        members = {c: [keys[m] for m in cl.members] for c, cl in self._clusters.items()}
+        self.index.reweigh()
+        pos = self.index.position
+        self._cluster_of = {}
+        for c, cl in self._clusters.items():
+            cl.members = [pos(k) for k in members[c] if k in self.index]
+            for m in cl.members:
+                self._cluster_of[m] = c
+        self._clusters = {c: cl for c, cl in self._clusters.items() if cl.members}
+        self._recount()
+
+    def _split(self, result: Consolidation) -> None:
+        matrix = self.index.matrix()
+        sums = (self._membership() @ matrix).tocsr()
+        keys = self.index.keys
+        drifted: list[tuple[int, Hashable]] = []
+        for row, (c, cl) in enumerate(self._clusters.items()):
+            if len(cl.members) < 3:
+                continue
+            s = sums.getrow(row)
+            dots = np.asarray((matrix[cl.members] @ s.T).todense()).ravel()
+            # Similarity of each member to the centroid of the others (leave one out).
+            rest2 = np.maximum(cl.norm2 - 2.0 * dots + 1.0, 1e-12)
+            loo = (dots - 1.0) / np.sqrt(rest2)
+            drifted += [(m, c) for m, sim in zip(cl.members, loo.tolist(), strict=True)
+                        if sim < self.split_threshold]
+        for pos, old in drifted:
+            cl = self._clusters[old]
+            cl.members.remove(pos)
+            del self._cluster_of[pos]
+            if not cl.members:
+                del self._clusters[old]
+        if drifted:
+            self._recount()
+        for pos, old in drifted:
+            new = self.assign(keys[pos]).cluster
+            if new != old:
+                result.moves.append((keys[pos], old, new))
+
+    def _merge(self, result: Consolidation) -> None:
+        matrix = self.index.matrix()
+        names = list(self._clusters)
+        sums = (self._membership() @ matrix).tocsr()
+        lengths = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+        unit = sp.diags(1.0 / np.maximum(lengths, 1e-12)) @ sums
+        unit = unit.tocsr()
+        products = [self._clusters[c].product for c in names]
+        pairs: list[tuple[float, int, int]] = []
+        by_product: dict[object, list[int]] = {}
+        for i, p in enumerate(products):
+            by_product.setdefault(p, []).append(i)
+        for rows in by_product.values():
+            block = unit[rows]
+            for lo in range(0, len(rows), 2000):
+                sims = (block[lo:lo + 2000] @ block.T).tocoo()
+                for a, b, s in zip(sims.row.tolist(), sims.col.tolist(), sims.data.tolist(),
+                                   strict=True):
+                    if lo + a < b and s >= self.merge_threshold:
+                        pairs.append((s, rows[lo + a], rows[b]))
+        if not pairs:
+            return
+        # Greedy, strongest first; re-check with current centroids so merges do not chain.
+        pairs.sort(reverse=True)
+        parent = list(range(len(names)))
+        sum_of = {i: sums.getrow(i) for i in range(len(names))}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for _, a, b in pairs:
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            sa, sb = sum_of[ra], sum_of[rb]
+            na, nb = math.sqrt(sa.multiply(sa).sum()), math.sqrt(sb.multiply(sb).sum())
+            if sa.multiply(sb).sum() / max(na * nb, 1e-12) < self.merge_threshold:
+                continue
+            keep, gone = (ra, rb) if len(self._clusters[names[ra]].members) >= len(
+                self._clusters[names[rb]].members) else (rb, ra)
+            parent[gone] = keep
+            sum_of[keep] = sa + sb
+            kept, absorbed = self._clusters[names[keep]], self._clusters.pop(names[gone])
+            kept.members += absorbed.members
+            for m in absorbed.members:
+                self._cluster_of[m] = names[keep]
+            result.merges.append((names[keep], names[gone]))
+        self._recount()
+
+    # --- labels
+    def label(self, cluster: Hashable, n_terms: int = 5) -> ClusterLabel:
+        """The most distinctive terms of a cluster and the title of its most central thread."""
+        cl = self._clusters[cluster]
+        matrix = self.index.matrix()[cl.members]
+        centroid = np.asarray(matrix.sum(axis=0)).ravel()
+        names = self.index.term_names
+        order = np.argsort(-centroid)
+        words: list[str] = []
+        concepts: list[str] = []
+        for tid in order.tolist():
+            if centroid[tid] <= 0 or (len(words) >= n_terms and len(concepts) >= 3):
+                break
+            name = names[tid]
+            if name.startswith("w:") and not name.startswith(("w:_", "w:=")):
+                if len(words) < n_terms:
+                    words.append(name[2:])
+            elif name.startswith("c:") and not name.endswith("~") and len(concepts) < 3:
+                concepts.append(name[2:])
+        central = int(np.argmax(matrix @ centroid))
+        title = self._titles.get(self.index.keys[cl.members[central]], "")
+        return ClusterLabel(tuple(words), title, tuple(concepts))

@@ -1,0 +1,199 @@
+"""Find symptom, function and request concepts in normalised tokens, with their context.
+
+An Indonesian and an English report of one symptom map to the same concept id, which is
+what lets them match. Context decides what a mention means: a negation cancels a symptom
+("tidak panas"), a question whether something is normal hedges it ("apakah normal hp
+panas?"), and a function is only a problem when a broken or degraded marker is near
+("kamera tidak bisa dibuka", "sinyal lemot").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.engine.normalize import CLAUSE_END, QUESTION_END, fold, tokenize
+from triage.engine.vocabulary import (
+    BROKEN_MARKERS,
+    CONCEPTS,
+    DEGRADED_MARKERS,
+    HEDGE_WORDS,
+    MARKER_WINDOW,
+    NEGATION_WINDOW,
+    NEGATORS,
+    QUESTION_WORDS,
+)
+
+# Words that end the reach of a negation ("tidak cas tapi panas": the heat is real).
+_NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian then".split())
+_SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
+
+
+@dataclass(frozen=True)
+class ConceptHit:
+    """One concept found in a post.
+
+    ``state`` is ``problem`` (counts for severity), ``negated``, ``hedged`` (asked about,
+    not reported), ``context`` (a function mentioned without a sign that it is broken) or
+    ``request`` (a suggestion). ``severity`` is what this hit contributes, or "".
+    """
+
+    concept: str
+    kind: str
+    state: str
+    severity: str
+    term: str
+    start: int
+    marker: str = ""
+
+
+class PhraseMatcher:
+    """Greedy longest-match of multi-word phrases (last word may be a ``*`` prefix)."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        """Build from ``(phrase, payload)`` pairs; phrases are normalised like posts."""
+        self._exact: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        self._prefix: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        for phrase, payload in phrases:
+            is_prefix = phrase.endswith("*")
+            words = tuple(t for t in tokenize(fold(phrase.rstrip("*"))) if t != CLAUSE_END)
+            if not words:
+                continue
+            entry = (words, is_prefix, payload)
+            if is_prefix and len(words) == 1:
+                self._prefix.setdefault(words[0][:3], []).append(entry)
+            else:
+                self._exact.setdefault(words[0], []).append(entry)
+
+    def _candidates(self, token: str) -> list[tuple[tuple[str, ...], bool, str]]:
+        found = self._exact.get(token, [])
+        prefixed = self._prefix.get(token[:3])
+        return found + prefixed if prefixed else found
+
+    def find(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Non-overlapping ``(start, end, payload)`` matches, longest first at each position."""
+        out: list[tuple[int, int, str]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            best: tuple[int, str] | None = None
+            for words, is_prefix, payload in self._candidates(tokens[i]):
+                end = i + len(words)
+                if end > n or (best and end <= i + best[0]):
+                    continue
+                head_ok = all(tokens[i + j] == words[j] for j in range(len(words) - 1))
+                last = tokens[end - 1]
+                last_ok = last.startswith(words[-1]) if is_prefix else last == words[-1]
+                if head_ok and last_ok:
+                    best = (len(words), payload)
+            if best:
+                out.append((i, i + best[0], best[1]))
+                i += best[0]
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    concepts = PhraseMatcher((term, c.id) for c in CONCEPTS for term in c.terms)
+    markers = PhraseMatcher(
+        [(m.strip(), "broken") for m in BROKEN_MARKERS]
+        + [(m.strip(), "degraded") for m in DEGRADED_MARKERS]
+    )
+    return concepts, markers
+
+
+_BY_ID = {c.id: c for c in CONCEPTS}
+
+
+def _clause_bounds(tokens: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """``(start, end, is_question)`` of each clause."""
+    bounds, start = [], 0
+    for i, tok in enumerate(tokens):
+        if tok in (CLAUSE_END, QUESTION_END):
+            bounds.append((start, i, tok == QUESTION_END))
+            start = i + 1
+    bounds.append((start, len(tokens), False))
+    return bounds
+
+
+def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
+    """All concept mentions in ``tokens`` (from :func:`normalize`), with their state."""
+    concept_matcher, marker_matcher = _matchers()
+    markers = marker_matcher.find(tokens)
+    clauses = _clause_bounds(tokens)
+    hits: list[ConceptHit] = []
+    clause_idx = 0
+    for start, end, cid in concept_matcher.find(tokens):
+        while clauses[clause_idx][1] < start:
+            clause_idx += 1
+        c_start, c_end, is_question = clauses[clause_idx]
+        concept = _BY_ID[cid]
+        term = " ".join(tokens[start:end])
+        clause = tokens[c_start:c_end]
+        hedged = any(t in HEDGE_WORDS for t in clause) and (
+            is_question or any(t in QUESTION_WORDS for t in clause)
+        )
+        if concept.kind == "request":
+            hits.append(ConceptHit(cid, concept.kind, "request", "suggestion", term, start))
+            continue
+        if concept.kind == "symptom":
+            lo = max(c_start, start - NEGATION_WINDOW)
+            negated = False
+            for j in range(start - 1, lo - 1, -1):
+                if tokens[j] in _NEGATION_BARRIERS:
+                    break
+                if tokens[j] in NEGATORS:
+                    negated = True
+                    break
+            if negated:
+                hits.append(ConceptHit(cid, concept.kind, "negated", "", term, start))
+            elif hedged:
+                hits.append(ConceptHit(cid, concept.kind, "hedged", "minor", term, start))
+            else:
+                hits.append(ConceptHit(cid, concept.kind, "problem", concept.severity, term, start))
+            continue
+        # A function: look for the nearest broken/degraded marker in the same clause.
+        near = [
+            (min(abs(m_start - start), abs(m_start - end)), m_kind, " ".join(tokens[m_start:m_end]))
+            for m_start, m_end, m_kind in markers
+            if c_start <= m_start < c_end
+            and (start - MARKER_WINDOW <= m_start < start or end <= m_start < end + MARKER_WINDOW)
+        ]
+        near.sort()
+        broken = [text for _, kind, text in near if kind == "broken"]
+        degraded = [text for _, kind, text in near if kind == "degraded"]
+        if broken and not hedged:
+            hits.append(
+                ConceptHit(cid, concept.kind, "problem", concept.severity, term, start, broken[0])
+            )
+        elif broken or degraded:
+            marker = (degraded or broken)[0]
+            hits.append(ConceptHit(cid, concept.kind, "problem", "minor", term, start, marker))
+        else:
+            hits.append(ConceptHit(cid, concept.kind, "context", "", term, start))
+    return hits
+
+
+def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
+    """Concept features for the similarity vector.
+
+    A reported symptom or broken function gives ``id``; a function that is only mentioned
+    gives ``id~`` (weaker evidence, so a different feature); negated mentions give nothing.
+    """
+    features: dict[str, float] = {}
+    for hit in hits:
+        if hit.state in ("problem", "hedged", "request"):
+            name = hit.concept
+        elif hit.state == "context":
+            name = hit.concept + "~"
+        else:
+            continue
+        features[name] = features.get(name, 0.0) + 1.0
+    return features
+
+
+def severity_rank(level: str) -> int:
+    """Order of severities: critical 3, major 2, minor 1, suggestion 0."""
+    return _SEVERITY_RANK[level]

@@ -1,0 +1,214 @@
+"""Measure the engine on labelled JSON Lines files (the shape ``import_threads`` reads).
+
+Each row: ``external_id``, ``title``, ``body``, optionally ``product``, ``firmware``,
+``created_at``, and the labels ``duplicates`` (ids of the same problem), ``label`` (rows
+with one label are one problem) and ``severity``.
+
+- ``duplicates``: for every row with duplicates, rank all other rows by the engine's
+  similarity and report R@1/5/10 (a duplicate in the top k), MRR and MAP, in percent.
+- ``clusters``: feed rows in ``created_at`` order through online assignment, then the batch
+  pass; report B-cubed precision/recall/F1, recall over labels with two or more members,
+  ARI, cluster and label counts, product accuracy where ``product`` is empty, and severity
+  accuracy with its confusion matrix where rows carry ``severity``.
+
+Run as ``python -m triage.engine.evaluate duplicates --data FILE`` (or through
+``manage.py triage_eval``); the figures are the last line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from triage.engine.analysis import analyse
+from triage.engine.clustering import ClusterIndex
+from triage.engine.products import Catalog
+from triage.engine.similarity import SimilarityIndex
+from triage.engine.vocabulary import SEVERITIES
+
+Row = Mapping[str, Any]
+
+
+def read_jsonl(path: str) -> list[dict[str, Any]]:
+    """Rows of a JSON Lines file (blank lines skipped)."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# --- metrics (pure functions)
+def retrieval_metrics(rankings: Iterable[tuple[Sequence[Hashable], set[Hashable]]]
+                      ) -> dict[str, float]:
+    """R@1/5/10, MRR and MAP in percent over ``(ranked ids, relevant ids)`` queries.
+
+    A relevant id missing from the ranking counts as ranked last.
+    """
+    n = r1 = r5 = r10 = 0
+    mrr = ap = 0.0
+    for ranked, relevant in rankings:
+        if not relevant:
+            continue
+        n += 1
+        position = {key: i + 1 for i, key in enumerate(ranked)}
+        last = len(ranked) + 1
+        ranks = sorted(position.get(key, last) for key in relevant)
+        r1 += ranks[0] <= 1
+        r5 += ranks[0] <= 5
+        r10 += ranks[0] <= 10
+        mrr += 1.0 / ranks[0]
+        ap += sum((i + 1) / rank for i, rank in enumerate(ranks)) / len(ranks)
+    if n == 0:
+        return {"queries": 0}
+    pct = lambda x: round(100.0 * x / n, 1)  # noqa: E731
+    return {"queries": n, "R1": pct(r1), "R5": pct(r5), "R10": pct(r10),
+            "MRR": pct(mrr), "MAP": pct(ap)}
+
+
+def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> dict[str, float]:
+    """B-cubed precision, recall, F1, and recall over items whose gold group has 2+ items."""
+    pairs = Counter(zip(predicted, gold, strict=True))
+    size_p, size_g = Counter(predicted), Counter(gold)
+    p = r = multi = 0.0
+    n_multi = 0
+    for cp, cg in zip(predicted, gold, strict=True):
+        both = pairs[(cp, cg)]
+        p += both / size_p[cp]
+        r += both / size_g[cg]
+        if size_g[cg] >= 2:
+            multi += both / size_g[cg]
+            n_multi += 1
+    n = max(len(gold), 1)
+    precision, recall = p / n, r / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "bcubed_precision": round(precision, 4),
+        "bcubed_recall": round(recall, 4),
+        "bcubed_f1": round(f1, 4),
+        "multi_recall": round(multi / n_multi, 4) if n_multi else 0.0,
+    }
+
+
+def adjusted_rand(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
+    """Adjusted Rand index of two labelings (scikit-learn's)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    codes_p = {c: i for i, c in enumerate(dict.fromkeys(predicted))}
+    codes_g = {c: i for i, c in enumerate(dict.fromkeys(gold))}
+    return round(float(adjusted_rand_score([codes_g[g] for g in gold],
+                                           [codes_p[p] for p in predicted])), 4)
+
+
+def confusion(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Confusion matrix as ``{gold: {predicted: count}}`` over the fixed severity scale."""
+    matrix = {g: dict.fromkeys(SEVERITIES, 0) for g in SEVERITIES}
+    for p, g in zip(predicted, gold, strict=True):
+        matrix.setdefault(g, dict.fromkeys(SEVERITIES, 0))[p] = matrix[g].get(p, 0) + 1
+    return matrix
+
+
+# --- runs
+def _time_key(row: Row) -> tuple[int, datetime | str]:
+    value = row.get("created_at") or ""
+    for parse in (datetime.fromisoformat, lambda v: datetime.strptime(v, "%d/%b/%y %H:%M")):
+        try:
+            parsed = parse(value)
+            return (0, parsed.replace(tzinfo=None))
+        except (TypeError, ValueError):
+            continue
+    return (1, value)
+
+
+def run_duplicates(rows: Sequence[Row]) -> dict[str, Any]:
+    """Duplicate retrieval figures: rank every other row for each row with duplicates."""
+    index = SimilarityIndex()
+    for row in rows:
+        a = analyse(row.get("title", ""), row.get("body", ""), firmware=row.get("firmware"))
+        index.add(str(row["external_id"]), a.terms)
+    index.reweigh()
+    ids: set[Hashable] = {str(r["external_id"]) for r in rows}
+    queries: list[tuple[Sequence[Hashable], set[Hashable]]] = []
+    for row in rows:
+        key = str(row["external_id"])
+        wanted: set[Hashable] = {str(d) for d in row.get("duplicates") or []}
+        relevant = (wanted & ids) - {key}
+        if not relevant:
+            continue
+        ranked = [k for k, _ in index.similar(index.stored_vector(key), k=None, exclude=key)]
+        queries.append((ranked, relevant))
+    return {"reports": len(rows), **retrieval_metrics(queries)}
+
+
+def _true_products(rows: Sequence[Row]) -> dict[int, str]:
+    """Expected product of rows without one: ``true_product`` if given, else the most
+    common product among rows of the same label."""
+    by_label: dict[str, Counter[str]] = {}
+    for row in rows:
+        if row.get("product"):
+            by_label.setdefault(str(row.get("label")), Counter())[row["product"]] += 1
+    expected = {}
+    for i, row in enumerate(rows):
+        if row.get("product"):
+            continue
+        if row.get("true_product"):
+            expected[i] = row["true_product"]
+        elif by_label.get(str(row.get("label"))):
+            expected[i] = by_label[str(row.get("label"))].most_common(1)[0][0]
+    return expected
+
+
+def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
+    """Clustering figures: online assignment in time order, then one batch pass."""
+    rows = sorted(rows, key=_time_key)
+    catalog = Catalog(sorted({r["product"] for r in rows if r.get("product")}))
+    expected_product = _true_products(rows)
+    index = ClusterIndex(**options)  # type: ignore[arg-type]
+    severities: list[tuple[str, str]] = []
+    product_hits = 0
+    for i, row in enumerate(rows):
+        a = analyse(row.get("title", ""), row.get("body", ""), product=row.get("product") or None,
+                    firmware=row.get("firmware"), catalog=catalog)
+        if i in expected_product:
+            product_hits += a.product.key == expected_product[i]
+        if row.get("severity"):
+            severities.append((a.severity.level, row["severity"]))
+        index.add(str(row["external_id"]), a.terms, a.product.key, row.get("title", ""))
+    index.consolidate()
+    predicted = [index.cluster_of(str(r["external_id"])) for r in rows]
+    gold = [str(r.get("label", r["external_id"])) for r in rows]
+    result: dict[str, Any] = {
+        "reports": len(rows),
+        **bcubed(predicted, gold),
+        "ari": adjusted_rand(predicted, gold),
+        "clusters": len(set(predicted)),
+        "labels": len(set(gold)),
+    }
+    if expected_product:
+        result["product_rows"] = len(expected_product)
+        result["product_accuracy"] = round(100.0 * product_hits / len(expected_product), 1)
+    if severities:
+        hits = sum(p == g for p, g in severities)
+        result["severity_rows"] = len(severities)
+        result["severity_accuracy"] = round(100.0 * hits / len(severities), 1)
+        result["severity_confusion"] = confusion([p for p, _ in severities],
+                                                 [g for _, g in severities])
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Command line: ``duplicates|clusters --data FILE``; prints figures as the last line."""
+    parser = argparse.ArgumentParser(prog="triage_eval", description=__doc__.split("\n")[0])
+    parser.add_argument("task", choices=("duplicates", "clusters"))
+    parser.add_argument("--data", required=True, help="JSON Lines file of labelled reports")
+    args = parser.parse_args(argv)
+    rows = read_jsonl(args.data)
+    result = run_duplicates(rows) if args.task == "duplicates" else run_clusters(rows)
+    print(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,226 @@
+"""Text normalisation for Indonesian and English posts as fans really write them.
+
+The steps, in order: Unicode folding (NFKC, zero-width and control characters out, accents
+off, case folded), emoji (anger faces kept as a word, the rest dropped), parameterisation of
+variable parts (firmware builds, versions, IMEIs, phone numbers, URLs, e-mail addresses,
+long numbers) into placeholders while the raw values are kept, repeated letters
+("panasss"), reduplication ("kadang2"), and the slang map ("gak" -> "tidak").
+
+Like Sentry's grouping parameterisation, the patterns are named and combined into one
+regular expression tried in order of specificity, so a firmware build is never read as a
+version number and a version never as a plain number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from triage.engine.vocabulary import SLANG
+
+# Android release letters used in Xiaomi build codes (the first letter of the 7-letter code).
+ANDROID_LETTERS = {"P": "9", "Q": "10", "R": "11", "S": "12", "T": "13", "U": "14",
+                   "V": "15", "W": "16"}
+# Xiaomi region letters (the 4th-5th letters of the build code).
+XIAOMI_REGIONS = {
+    "MI": "Global", "EU": "Europe", "ID": "Indonesia", "IN": "India", "RU": "Russia",
+    "TW": "Taiwan", "TR": "Turkey", "CN": "China", "JP": "Japan", "KR": "Korea",
+    "LM": "Latin America", "TH": "Thailand", "PH": "Philippines", "MY": "Malaysia",
+    "VN": "Vietnam", "SG": "Singapore",
+}
+
+_XIAOMI = r"(?:OS|V|MIUI\s?)\d{1,2}(?:\.\d{1,3}){2,3}(?:\.[A-Z]{7})?"
+# Samsung: model, 2-letter CSC, U/S, bootloader, major, year letter, month letter, build.
+_SAMSUNG = r"[A-Z]\d{3}[A-Z][A-Z]{2}[US][0-9A-Z][A-Z][R-Z][A-L][0-9A-Z]"
+_PATTERNS: list[tuple[str, str]] = [
+    ("url", r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+"),
+    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    ("firmware", rf"\b(?:{_XIAOMI}|{_SAMSUNG})\b"),
+    ("imei", r"(?<![\d+])\d{15}(?!\d)"),
+    ("phone", r"(?<![\w+])(?:\+62|62|0)8\d{2}[-\s]?\d{3,4}[-\s]?\d{3,5}(?!\d)"
+              r"|(?<![\w+])\+\d{9,15}(?!\d)"),
+    ("version", r"\b[vV]?\d+(?:\.\d+){1,3}(?:[-_][\w.]+)?\b"),
+    ("number", r"(?<![\w.])\d{8,}(?![\w.])"),
+]
+_PARAM_RE = re.compile(
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS), re.IGNORECASE
+)
+_FIRMWARE_XIAOMI_RE = re.compile(
+    r"^(?P<family>OS|V|MIUI\s?)(?P<version>\d{1,2}(?:\.\d{1,3}){2,3})"
+    r"(?:\.(?P<android>[A-Z])(?P<device>[A-Z]{2})(?P<region>[A-Z]{2})(?P<carrier>[A-Z]{2}))?$",
+    re.IGNORECASE,
+)
+_FIRMWARE_SAMSUNG_RE = re.compile(
+    r"^(?P<model>[A-Z]\d{3}[A-Z])(?P<csc>[A-Z]{2})(?P<kind>[US])(?P<bootloader>[0-9A-Z])"
+    r"(?P<major>[A-Z])(?P<year>[R-Z])(?P<month>[A-L])(?P<build>[0-9A-Z])$",
+    re.IGNORECASE,
+)
+_ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
+_ANGER_EMOJI_RE = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f595]")
+_CAMEL_RE = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z][A-Z][a-z])[A-Za-z]*\b")
+_CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+_REDUP_RE = re.compile(r"\b([a-z]{3,})2\b")
+# Placeholders, words (with an apostrophe for "don't"), and clause ends (a comma too:
+# informal Indonesian strings clauses together with commas).
+_TOKEN_RE = re.compile(r"_[a-z]+_|[a-z0-9]+(?:'[a-z]+)?|[.!?;,]+|\n")
+
+# Tokens that end a clause (negation and markers do not reach across them).
+CLAUSE_END = "."
+QUESTION_END = "?"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A variable part of a post replaced by a placeholder, with its raw value kept."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FirmwareParts:
+    """A firmware build string split into the parts its format defines."""
+
+    raw: str
+    family: str
+    version: str
+    android: str | None = None
+    device: str | None = None
+    region: str | None = None
+    region_name: str | None = None
+    model: str | None = None
+    year: int | None = None
+    month: int | None = None
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The parts as a plain dict, for a JSON column."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class NormalizedText:
+    """The result of :func:`normalize`."""
+
+    text: str
+    tokens: list[str]
+    params: list[Param] = field(default_factory=list)
+    firmware: list[FirmwareParts] = field(default_factory=list)
+    extra_tokens: list[str] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Fold Unicode variants, remove invisible characters and accents, and lower-case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _ANGER_EMOJI_RE.sub(" marah ", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for ch in decomposed:
+        cat = unicodedata.category(ch)
+        if cat == "Mn":
+            continue
+        # Symbols (emoji, pictographs) and control characters become spaces.
+        kept.append(" " if cat in ("So", "Sk", "Cc", "Cf", "Co", "Cs") and ch != "\n" else ch)
+    return "".join(kept).casefold()
+
+
+def parse_firmware(raw: str) -> FirmwareParts | None:
+    """Split a Xiaomi (HyperOS/MIUI) or Samsung build string into its parts.
+
+    ``OS2.0.5.0.VLQIDXM`` gives family HyperOS, version 2.0.5.0, Android 15, device LQ and
+    region ID (Indonesia); ``A556EXXU1AXB1`` gives model A556E, year 2024, month 2.
+    Returns None for strings in neither format.
+    """
+    value = raw.strip()
+    m = _FIRMWARE_XIAOMI_RE.match(value)
+    if m:
+        family = "hyperos" if m["family"].upper() == "OS" else "miui"
+        region = m["region"].upper() if m["region"] else None
+        android = m["android"].upper() if m["android"] else None
+        return FirmwareParts(
+            raw=value.upper(),
+            family=family,
+            version=m["version"],
+            android=ANDROID_LETTERS.get(android) if android else None,
+            device=m["device"].upper() if m["device"] else None,
+            region=region,
+            region_name=XIAOMI_REGIONS.get(region) if region else None,
+        )
+    m = _FIRMWARE_SAMSUNG_RE.match(value)
+    if m:
+        return FirmwareParts(
+            raw=value.upper(),
+            family="oneui",
+            version=f"{m['bootloader'].upper()}{m['major'].upper()}{m['build'].upper()}",
+            model=m["model"].upper(),
+            region=m["csc"].upper(),
+            year=2000 + ord(m["year"].upper()) - ord("A") + 1,
+            month=ord(m["month"].upper()) - ord("A") + 1,
+        )
+    return None
+
+
+def parameterize(text: str) -> tuple[str, list[Param]]:
+    """Replace variable parts by placeholders such as ``_fw_``; return text and raw values."""
+    params: list[Param] = []
+
+    def replace(m: re.Match[str]) -> str:
+        kind = m.lastgroup or "number"
+        params.append(Param(kind, m.group(0)))
+        return f" _{kind}_ "
+
+    return _PARAM_RE.sub(replace, text), params
+
+
+@lru_cache(maxsize=65536)
+def _slang(token: str) -> tuple[str, ...]:
+    token = _REPEAT_RE.sub(r"\1", token)
+    mapped = SLANG.get(token)
+    if mapped is None:
+        return (token,)
+    return tuple(mapped.split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of already folded and parameterised text, slang mapped; clause ends kept.
+
+    Clause ends are ``.`` or ``?`` tokens so that negation and question rules can stop at
+    them; :func:`content_tokens` drops them for the lexical vector.
+    """
+    text = _REDUP_RE.sub(r"\1 \1", text)
+    tokens: list[str] = []
+    for raw in _TOKEN_RE.findall(text):
+        first = raw[0]
+        if first in ".!;,\n":
+            tokens.append(QUESTION_END if "?" in raw else CLAUSE_END)
+        elif first == "?":
+            tokens.append(QUESTION_END)
+        else:
+            tokens.extend(_slang(raw))
+    return tokens
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise one text: fold, parameterise, tokenise, map slang; keep raw values."""
+    text = text or ""
+    # camelCase identifiers (common in pasted logs) also contribute their parts.
+    extra = [
+        part.lower()
+        for word in _CAMEL_RE.findall(text)
+        for part in _CAMEL_SPLIT_RE.sub(" ", word).split()
+        if len(part) > 1
+    ]
+    text, params = parameterize(unicodedata.normalize("NFKC", text))
+    folded = fold(text)
+    firmware = [fw for p in params if p.kind == "firmware" and (fw := parse_firmware(p.value))]
+    tokens = tokenize(folded)
+    return NormalizedText(
+        text=" ".join(t for t in tokens if t not in (CLAUSE_END,)),
+        tokens=tokens,
+        params=params,
+        firmware=firmware,
+        extra_tokens=extra,
+    )

@@ -1,0 +1,294 @@
+"""Thread vectors and the top-k similar-threads index.
+
+A thread is a bag of *terms* (plain, JSON-serialisable counts) in three blocks:
+
+- ``w:`` words of title and body (stop words out, slang mapped) plus the raw values of
+  parameters (versions, firmware builds), so different builds still match on the
+  placeholder while equal builds match a little more;
+- ``t:`` words of the title again, as a field of its own (titles are dense);
+- ``c:`` symptom concepts, shared by Indonesian and English ("panas" and "overheating"
+  are both ``c:overheat``).
+
+A vector is sublinear tf x idf per term, each block scaled to unit length and weighted by
+``BLOCK_WEIGHTS`` (shares of the squared norm), so the cosine of two threads is the weighted
+mean of the cosines of their blocks. Document frequencies are counted by the index from the
+terms it holds, so the vocabulary needs no fitted state shared between workers and can
+always be rebuilt from the stored terms. These choices were measured on dup-hadoop.jsonl
+(see docs/engine.md).
+
+Search is an inverted index (term -> documents, weights), so a query only touches threads
+that share a term with it.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from triage.engine.normalize import CLAUSE_END, QUESTION_END, Param
+from triage.engine.vocabulary import STOPWORDS
+
+BLOCKS = ("w", "t", "c")
+BLOCK_WEIGHTS = {"w": 0.65, "t": 0.15, "c": 0.2}
+# Parameter kinds whose raw value is a useful feature (an IMEI or phone number is not).
+_VALUE_PARAMS = frozenset({"firmware", "version"})
+_SKIP = frozenset({CLAUSE_END, QUESTION_END})
+
+Terms = dict[str, float]
+ANY_PRODUCT = object()
+
+
+def _content(tokens: Iterable[str]) -> list[str]:
+    return [t for t in tokens if t not in _SKIP and t not in STOPWORDS and len(t) > 1]
+
+
+def thread_terms(
+    title_tokens: Sequence[str],
+    body_tokens: Sequence[str],
+    params: Iterable[Param] = (),
+    extra_tokens: Iterable[str] = (),
+    concepts: Mapping[str, float] | None = None,
+) -> Terms:
+    """The bag of terms of a thread (see the module docstring); plain data for a DB column."""
+    terms: Terms = {}
+    for tok in _content(title_tokens) + _content(body_tokens) + list(extra_tokens):
+        key = "w:" + tok
+        terms[key] = terms.get(key, 0.0) + 1.0
+    for p in params:
+        if p.kind in _VALUE_PARAMS:
+            key = "w:=" + p.value.lower()
+            terms[key] = terms.get(key, 0.0) + 1.0
+    for tok in _content(title_tokens):
+        key = "t:" + tok
+        terms[key] = terms.get(key, 0.0) + 1.0
+    for name, count in (concepts or {}).items():
+        terms["c:" + name] = terms.get("c:" + name, 0.0) + count
+    return terms
+
+
+class SimilarityIndex:
+    """Vectors of threads with an inverted index for top-k cosine search.
+
+    Everything in it is derived from ``(key, terms, product)`` of each thread, which is
+    what the database stores; the index is a cache that any worker can rebuild.
+    """
+
+    def __init__(self, block_weights: Mapping[str, float] | None = None) -> None:
+        """An empty index; ``block_weights`` overrides ``BLOCK_WEIGHTS`` (for measuring)."""
+        weights = {**BLOCK_WEIGHTS, **(block_weights or {})}
+        self._block_weight = np.array([weights[b] for b in BLOCKS], dtype=np.float64)
+        self._term_id: dict[str, int] = {}
+        self.term_names: list[str] = []
+        self._term_block = array("b")
+        self._df = np.zeros(1024, dtype=np.int64)
+        self.keys: list[Hashable] = []
+        self._pos: dict[Hashable, int] = {}
+        self._product_code: dict[object, int] = {}
+        self._doc_product = array("i")
+        self._alive = bytearray()
+        self._doc_ids: list[np.ndarray] = []
+        self._doc_tf: list[np.ndarray] = []
+        self._doc_w: list[np.ndarray] = []
+        self._post_docs: list[array[int]] = []
+        self._post_w: list[array[float]] = []
+        self._n_alive = 0
+
+    def __len__(self) -> int:
+        return self._n_alive
+
+    def __contains__(self, key: Hashable) -> bool:
+        pos = self._pos.get(key)
+        return pos is not None and bool(self._alive[pos])
+
+    # --- terms and weights
+    def _ids(self, terms: Mapping[str, float], create: bool) -> tuple[np.ndarray, np.ndarray]:
+        ids, tf = [], []
+        for term, count in terms.items():
+            tid = self._term_id.get(term)
+            if tid is None:
+                if not create:
+                    continue
+                tid = len(self.term_names)
+                self._term_id[term] = tid
+                self.term_names.append(term)
+                self._term_block.append(BLOCKS.index(term[0]) if term[0] in BLOCKS else 0)
+                self._post_docs.append(array("i"))
+                self._post_w.append(array("f"))
+                if tid >= len(self._df):
+                    self._df = np.concatenate([self._df, np.zeros_like(self._df)])
+            ids.append(tid)
+            tf.append(count)
+        return np.array(ids, dtype=np.int32), np.array(tf, dtype=np.float64)
+
+    def _weigh(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        if len(ids) == 0:
+            return np.zeros(0, dtype=np.float32)
+        n = max(self._n_alive, 1)
+        idf = np.log((1.0 + n) / (1.0 + self._df[ids])) + 1.0
+        w = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+        blocks = np.frombuffer(self._term_block, dtype=np.int8)[ids]
+        sq = np.bincount(blocks, weights=w * w, minlength=len(BLOCKS))
+        present = sq > 0
+        share = self._block_weight / self._block_weight[present].sum()
+        w = w * np.sqrt(share[blocks] / np.where(present, sq, 1.0)[blocks])
+        return w.astype(np.float32)
+
+    def vectorize(self, terms: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The unit vector ``(term ids, weights)`` of ``terms`` under the current statistics.
+
+        Terms the index has never seen are left out: no stored thread can share them.
+        """
+        ids, tf = self._ids(terms, create=False)
+        return ids, self._weigh(ids, tf)
+
+    def stored_vector(self, key: Hashable) -> tuple[np.ndarray, np.ndarray]:
+        """The vector of a thread in the index."""
+        pos = self._pos[key]
+        return self._doc_ids[pos], self._doc_w[pos]
+
+    def vector_as_dict(self, vector: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
+        """A vector as ``{term: weight}``, for a JSON column or a person to read."""
+        ids, w = vector
+        return {self.term_names[i]: float(x) for i, x in zip(ids.tolist(), w.tolist(), strict=True)}
+
+    # --- adding and removing threads
+    def add(self, key: Hashable, terms: Mapping[str, float], product: object = None) -> None:
+        """Add (or replace) a thread; its vector uses the statistics including itself."""
+        if key in self._pos:
+            self.remove(key)
+        ids, tf = self._ids(terms, create=True)
+        self._df[ids] += 1
+        self._n_alive += 1
+        pos = len(self.keys)
+        self.keys.append(key)
+        self._pos[key] = pos
+        code = self._product_code.setdefault(product, len(self._product_code))
+        self._doc_product.append(code)
+        self._alive.append(1)
+        w = self._weigh(ids, tf)
+        self._doc_ids.append(ids)
+        self._doc_tf.append(tf.astype(np.float32))
+        self._doc_w.append(w)
+        for tid, weight in zip(ids.tolist(), w.tolist(), strict=True):
+            self._post_docs[tid].append(pos)
+            self._post_w[tid].append(weight)
+
+    def remove(self, key: Hashable) -> None:
+        """Remove a thread (its postings stay until the next :meth:`reweigh`)."""
+        pos = self._pos.pop(key)
+        if self._alive[pos]:
+            self._alive[pos] = 0
+            self._df[self._doc_ids[pos]] -= 1
+            self._n_alive -= 1
+
+    def position(self, key: Hashable) -> int:
+        """The internal row of a thread (stable until :meth:`reweigh`)."""
+        return self._pos[key]
+
+    def product_of(self, pos: int) -> object:
+        """The product partition of the thread at row ``pos``."""
+        code = self._doc_product[pos]
+        return next(p for p, c in self._product_code.items() if c == code)
+
+    def reweigh(self) -> None:
+        """Recompute every vector with the current document frequencies and compact rows.
+
+        Online additions use the statistics of their moment; the batch pass calls this so
+        that early threads are weighed like late ones.
+        """
+        keep = [pos for pos in range(len(self.keys)) if self._alive[pos]]
+        self.keys = [self.keys[p] for p in keep]
+        self._pos = {k: i for i, k in enumerate(self.keys)}
+        self._doc_product = array("i", [self._doc_product[p] for p in keep])
+        self._alive = bytearray([1]) * len(keep)
+        self._doc_ids = [self._doc_ids[p] for p in keep]
+        self._doc_tf = [self._doc_tf[p] for p in keep]
+        self._doc_w = [self._weigh(ids, tf) for ids, tf in zip(self._doc_ids, self._doc_tf,
+                                                                 strict=True)]
+        matrix = self.matrix().tocsc()
+        self._post_docs, self._post_w = [], []
+        for tid in range(len(self.term_names)):
+            lo, hi = matrix.indptr[tid], matrix.indptr[tid + 1]
+            docs, weights = array("i"), array("f")
+            docs.frombytes(matrix.indices[lo:hi].astype(np.int32).tobytes())
+            weights.frombytes(matrix.data[lo:hi].astype(np.float32).tobytes())
+            self._post_docs.append(docs)
+            self._post_w.append(weights)
+
+    def matrix(self) -> sp.csr_matrix:
+        """All stored vectors as a sparse matrix (rows in :attr:`keys` order)."""
+        n = len(self.keys)
+        lengths = np.fromiter((len(i) for i in self._doc_ids), dtype=np.int64, count=n)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        indices = np.concatenate(self._doc_ids) if n else np.zeros(0, dtype=np.int32)
+        data = np.concatenate(self._doc_w) if n else np.zeros(0, dtype=np.float32)
+        return sp.csr_matrix((data, indices, indptr), shape=(n, len(self.term_names)))
+
+    # --- search
+    def scores(self, vector: tuple[np.ndarray, np.ndarray], max_terms: int | None = None
+               ) -> np.ndarray:
+        """Cosine of ``vector`` with every row (0 for rows sharing no term).
+
+        ``max_terms`` keeps only the heaviest query terms, trading a little recall for
+        speed on long queries.
+        """
+        ids, w = vector
+        if max_terms is not None and len(ids) > max_terms:
+            top = np.argpartition(-w, max_terms)[:max_terms]
+            ids, w = ids[top], w[top]
+        scores = np.zeros(len(self.keys), dtype=np.float32)
+        for tid, qw in zip(ids.tolist(), w.tolist(), strict=True):
+            docs = np.frombuffer(self._post_docs[tid], dtype=np.int32)
+            if len(docs):
+                scores[docs] += qw * np.frombuffer(self._post_w[tid], dtype=np.float32)
+        return scores
+
+    def mask(self, scores: np.ndarray, product: object = ANY_PRODUCT,
+             exclude: Hashable | None = None) -> np.ndarray:
+        """Zero the scores of removed threads, of other products and of ``exclude``."""
+        alive = np.frombuffer(bytes(self._alive), dtype=np.uint8)
+        scores = np.where(alive.astype(bool), scores, 0.0).astype(np.float32)
+        if product is not ANY_PRODUCT:
+            code = self._product_code.get(product, -1)
+            scores[np.frombuffer(self._doc_product, dtype=np.int32) != code] = 0.0
+        if exclude is not None and exclude in self._pos:
+            scores[self._pos[exclude]] = 0.0
+        return scores
+
+    def top(self, scores: np.ndarray, k: int | None) -> list[tuple[Hashable, float]]:
+        """The ``k`` best ``(key, score)`` pairs with a positive score, best first."""
+        nonzero = np.flatnonzero(scores > 0)
+        if k is not None and len(nonzero) > k:
+            part = np.argpartition(-scores[nonzero], k)[:k]
+            nonzero = nonzero[part]
+        order = nonzero[np.argsort(-scores[nonzero], kind="stable")]
+        return [(self.keys[i], float(scores[i])) for i in order.tolist()]
+
+    def similar(
+        self,
+        vector: tuple[np.ndarray, np.ndarray],
+        k: int | None = 10,
+        product: object = ANY_PRODUCT,
+        exclude: Hashable | None = None,
+        max_terms: int | None = None,
+    ) -> list[tuple[Hashable, float]]:
+        """The ``k`` most similar stored threads (of ``product`` if given), best first."""
+        scores = self.mask(self.scores(vector, max_terms), product, exclude)
+        return self.top(scores, k)
+
+
+def cosine(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    """Cosine of two vectors given as ``(term ids, weights)`` of unit length."""
+    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    if len(common) == 0:
+        return 0.0
+    return float(np.dot(a[1][ia].astype(np.float64), b[1][ib]))
+
+
+def norm(weights: np.ndarray) -> float:
+    """Euclidean length of a weight array."""
+    return math.sqrt(float(np.dot(weights, weights)))

@@ -1,0 +1,306 @@
+"""The lexicon of the triage engine, kept as plain data so it is easy to extend.
+
+Everything here is written the way a fan types it *after* normalisation (lower case, slang
+mapped through ``SLANG``), but terms are normalised again when the matcher is built, so an
+entry may be written in slang too ("gak bisa ngecas").
+
+Term syntax: words separated by spaces; a trailing ``*`` on the last word matches any word
+that starts with it ("overheat*" matches "overheating", "overheated").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Informal Indonesian (and a little English chat) spelling -> standard form. A value with a
+# space expands to several tokens ("gabisa" -> "tidak bisa").
+SLANG: dict[str, str] = {
+    # negation
+    "gak": "tidak", "ga": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak",
+    "ngak": "tidak", "enggak": "tidak", "engga": "tidak", "g": "tidak", "tdk": "tidak",
+    "tak": "tidak", "kagak": "tidak", "kaga": "tidak", "ndak": "tidak", "nda": "tidak",
+    "gabisa": "tidak bisa", "gbs": "tidak bisa", "gakbisa": "tidak bisa", "tdkbisa": "tidak bisa",
+    "gamau": "tidak mau", "gamao": "tidak mau", "gaada": "tidak ada", "gada": "tidak ada",
+    "blm": "belum", "blom": "belum", "bkn": "bukan", "bukn": "bukan",
+    # the device
+    "hp": "hp", "hape": "hp", "handphone": "hp", "henpon": "hp", "ponsel": "hp",
+    "batre": "baterai", "batrai": "baterai", "baterei": "baterai", "battery": "battery",
+    "batere": "baterai", "btr": "baterai", "bat": "baterai",
+    "cas": "cas", "ngecas": "cas", "ngecharge": "cas", "dicas": "cas", "dicharge": "cas",
+    "ngecharger": "cas", "charge": "cas", "ngisi": "isi", "cash": "cas",
+    "casan": "charger", "cesan": "charger", "carger": "charger", "casn": "charger",
+    "kamera": "kamera", "kmra": "kamera", "cam": "kamera",
+    "sinyal": "sinyal", "signal": "signal", "sinyl": "sinyal", "jaringan": "jaringan",
+    "layr": "layar", "lcd": "layar",
+    "apk": "aplikasi", "app": "aplikasi", "apps": "aplikasi", "aplikasinya": "aplikasi",
+    "wa": "whatsapp", "ig": "instagram", "yt": "youtube", "fb": "facebook",
+    "ml": "mobile legends", "pubg": "pubg", "ff": "free fire",
+    "update": "update", "apdet": "update", "updet": "update", "upgrade": "update",
+    "pembaruan": "update", "pembaharuan": "update",
+    "restrat": "restart", "restar": "restart",
+    "wifi": "wifi", "wi-fi": "wifi", "bt": "bluetooth",
+    # common words
+    "udh": "sudah", "udah": "sudah", "sdh": "sudah", "dah": "sudah", "sudh": "sudah",
+    "bgt": "banget", "bngt": "banget", "bangt": "banget", "bngtt": "banget", "bget": "banget",
+    "yg": "yang", "yng": "yang", "dgn": "dengan", "dg": "dengan", "ama": "sama", "sm": "sama",
+    "sy": "saya", "aku": "saya", "gw": "saya", "gue": "saya", "gua": "saya", "ane": "saya",
+    "krn": "karena", "karna": "karena", "soalnya": "karena", "coz": "because", "bc": "because",
+    "bs": "bisa", "bsa": "bisa", "jd": "jadi", "jdi": "jadi", "tp": "tapi", "tpi": "tapi",
+    "lg": "lagi", "lgi": "lagi", "klo": "kalau", "kalo": "kalau", "kl": "kalau",
+    "trs": "terus", "trus": "terus", "hrs": "harus", "skrg": "sekarang", "skrng": "sekarang",
+    "knp": "kenapa", "napa": "kenapa", "gmn": "bagaimana", "gimana": "bagaimana",
+    "gmna": "bagaimana", "min": "admin", "mimin": "admin", "tlg": "tolong", "tolongin": "tolong",
+    "mhn": "mohon", "utk": "untuk", "buat": "untuk", "dr": "dari", "dri": "dari",
+    "sampe": "sampai", "smp": "sampai", "ampe": "sampai", "abis": "habis", "abs": "habis",
+    "cpt": "cepat", "cepet": "cepat", "lmyn": "lumayan", "pake": "pakai", "pke": "pakai",
+    "dipake": "dipakai", "gara2": "karena", "emg": "memang", "emang": "memang",
+    "aja": "saja", "aj": "saja", "doang": "saja", "bener": "benar", "bnr": "benar",
+    "kyk": "seperti", "kayak": "seperti", "kaya": "seperti", "kek": "seperti",
+    "jg": "juga", "jga": "juga", "msh": "masih", "masi": "masih", "tau": "tahu", "tw": "tahu",
+    "bbrp": "beberapa", "hr": "hari", "mgg": "minggu", "bln": "bulan", "thn": "tahun",
+    "ilang": "hilang", "ngilang": "hilang", "ilng": "hilang", "tetep": "tetap",
+    "dpt": "dapat", "dapet": "dapat", "nyala": "nyala", "idup": "hidup", "mati2": "mati",
+    "ngelag": "lag", "nge-lag": "lag", "ngeleg": "lag", "leg": "lag", "lagg": "lag",
+    "ngehang": "hang", "ngefreeze": "freeze", "ngestuck": "stuck", "nyangkut": "stuck",
+    "pls": "please", "plz": "please", "pliss": "tolong", "plis": "tolong",
+    "thx": "thanks", "tq": "terima kasih", "makasih": "terima kasih", "trims": "terima kasih",
+    "u": "you", "ur": "your", "r": "are", "dont": "don't", "doesnt": "doesn't",
+    "cant": "can't", "wont": "won't", "isnt": "isn't", "didnt": "didn't", "im": "i'm",
+    "respon": "respon", "respons": "respon", "response": "response", "balesan": "balasan",
+    "dibales": "dibalas", "bales": "balas", "cs": "cs", "sc": "service center",
+    "servis": "service", "sevice": "service", "sercive": "service",
+}
+
+# Dropped from the lexical vector only; concept and severity rules still see them.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself
+    just me more most my myself nor of off on once only or other our ours out over own same
+    she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why
+    will with would you your yours also can get got one even still much really please hi
+    hello thanks thank guys anyone
+    yang dan di ke dari ini itu dengan untuk pada adalah juga saya kami kita kamu anda dia
+    mereka akan sudah lagi karena jadi tapi atau kalau seperti saja sama masih bisa ada
+    dalam oleh ya yg nya pun lah kah sih dong deh kok nih tuh loh lho kak gan min admin
+    mohon tolong terima kasih halo hai selamat pagi siang sore malam bang bro sis om
+    banget sangat sekali tersebut bagaimana apakah apa kenapa mengapa kapan hari
+    """.split()
+)
+
+SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "suggestion")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One symptom, function or request, with its Indonesian and English terms.
+
+    ``kind`` decides how the matcher reads context:
+    - ``symptom``: the words name a problem; a negation before them cancels it ("tidak panas").
+    - ``function``: the words name a part or function of the phone; it is a problem of
+      ``severity`` only when a *broken* marker is near ("kamera tidak bisa dibuka"), and of
+      ``minor`` severity when only a *degraded* marker is near ("sinyal lemot").
+    - ``request``: a suggestion or feature request.
+    """
+
+    id: str
+    kind: str
+    severity: str
+    terms: tuple[str, ...]
+
+
+def _c(id: str, kind: str, severity: str, terms: str) -> Concept:
+    return Concept(id, kind, severity, tuple(t.strip() for t in terms.split("|") if t.strip()))
+
+
+CONCEPTS: tuple[Concept, ...] = (
+    # --- critical: safety, data loss, dead or boot-looping device
+    _c("overheat", "symptom", "critical",
+       "panas | kepanasan | cepat panas | terlalu panas | panas banget | anget | hangat | "
+       "overheat* | over heat | heat up | heats up | heating | hot | too hot | very hot | "
+       "burning hot | suhu tinggi | suhu naik"),
+    _c("battery_swelling", "symptom", "critical",
+       "kembung | menggembung | gembung | mengembung | bengkak | membengkak | menggelembung | "
+       "swell* | swollen | bulging | bulge* | puffy | puffed up | casing terangkat | "
+       "back cover terangkat | backdoor terangkat"),
+    _c("fire_smoke", "symptom", "critical",
+       "terbakar | kebakar | gosong | hangus | bau hangus | bau terbakar | berasap | "
+       "meledak | ledak | meleleh | percikan api | keluar api | keluar asap | "
+       "burn* | burnt | smoke | smoking | "
+       "fire | flames | explod* | melt* | sparks | burning smell"),
+    _c("data_loss", "symptom", "critical",
+       "data hilang | foto hilang | file hilang | kontak hilang | chat hilang | "
+       "data terhapus | foto terhapus | file terhapus | kehapus | terhapus sendiri | "
+       "data lenyap | galeri kosong | lost data | lost all | data loss | data lost | "
+       "photos gone | photos deleted | files deleted | wiped | erased | lost my photos | "
+       "lost my data | lost my files"),
+    _c("bootloop", "symptom", "critical",
+       "bootloop | boot loop | boot looping | bootlooping | stuck di logo | stuck logo | "
+       "mentok di logo | mentok logo | nyangkut di logo | restart terus | restart terus menerus | "
+       "mati nyala terus | hidup mati terus | stuck on logo | stuck at logo | stuck on boot | "
+       "stuck at boot | keeps restarting | keeps rebooting | restart loop | reboot loop | "
+       "fastboot terus | masuk fastboot | recovery terus | stuck on mi logo | stuck di fastboot"),
+    _c("dead_device", "symptom", "critical",
+       "mati total | tidak bisa nyala | tidak mau nyala | tidak nyala | tidak bisa hidup | "
+       "tidak mau hidup | tidak bisa dihidupkan | tidak bisa menyala | tidak menyala | "
+       "mati mendadak tidak bisa nyala | matot | brick* | hardbrick | hard brick | "
+       "won't turn on | will not turn on | doesn't turn on | does not turn on | "
+       "can't turn on | cannot turn on | not turning on | won't power on | dead phone | "
+       "completely dead | totally dead | phone died | phone is dead | layar hitam total"),
+    # --- major: a core function broken
+    _c("calls", "function", "major",
+       "telepon | telpon | nelpon | menelepon | panggilan | call* | dialer | volte | "
+       "phone call | incoming call | outgoing call"),
+    _c("signal", "function", "major",
+       "sinyal | signal | jaringan | network | 4g | 5g | lte | no service | "
+       "sim card | kartu sim | simcard | provider | operator | data seluler | mobile data | "
+       "internet"),
+    _c("charging", "function", "major",
+       "cas | charger | charging | isi daya | mengisi daya | pengisian | fast charging | "
+       "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c"),
+    _c("camera", "function", "major",
+       "kamera | camera | kamera depan | kamera belakang | front camera | rear camera | "
+       "selfie | ultrawide | ultra wide | lensa | lens"),
+    _c("display", "function", "major",
+       "layar | screen | display | touchscreen | touch screen | sentuh | layar sentuh | "
+       "amoled | panel"),
+    _c("wifi_bluetooth", "function", "major",
+       "wifi | bluetooth | hotspot | tethering | gps | nfc"),
+    _c("audio", "function", "major",
+       "speaker | suara | audio | mic | mikrofon | microphone | earpiece | headset | "
+       "sound | volume"),
+    _c("fingerprint", "function", "major",
+       "fingerprint | sidik jari | face unlock | buka wajah | pemindai | sensor sidik jari"),
+    _c("green_line", "symptom", "major",
+       "garis hijau | garis ungu | garis pink | garis putih | garis di layar | layar bergaris | "
+       "bergaris | green line | pink line | purple line | lines on screen | vertical line | "
+       "horizontal line"),
+    _c("ghost_touch", "symptom", "major",
+       "ghost touch | sentuh sendiri | touchscreen error | layar tidak responsif | "
+       "layar tidak bisa disentuh | touch not working | unresponsive touch | "
+       "screen unresponsive | pencet sendiri | klik sendiri"),
+    _c("black_screen", "symptom", "major",
+       "layar hitam | layar gelap | layar blank | black screen | blank screen | "
+       "screen went black | screen goes black"),
+    _c("random_restart", "symptom", "major",
+       "restart sendiri | reboot sendiri | mati sendiri | mati mendadak | tiba tiba mati | "
+       "tiba tiba restart | random restart | random reboot | restarts by itself | "
+       "reboots by itself | turns off by itself | shuts down | shut down randomly | "
+       "sudden shutdown | random shutdown"),
+    _c("no_sim", "symptom", "major",
+       "sim tidak terbaca | sim tidak terdeteksi | kartu sim tidak terbaca | no sim | "
+       "sim not detected | sim card not detected | emergency calls only | "
+       "panggilan darurat saja | imei hilang | imei null | imei unknown"),
+    # --- minor: degraded
+    _c("battery_drain", "symptom", "minor",
+       "boros | boros baterai | baterai boros | baterai cepat habis | cepat habis | "
+       "baterai drop | drop drastis | persen turun | drain* | battery drain | "
+       "battery draining | battery drains | drains fast | battery life | sot | "
+       "screen on time | dies quickly | dies fast"),
+    _c("lag", "symptom", "minor",
+       "lag | lemot | lelet | lambat | patah patah | ngadat | hang | freeze | "
+       "frozen | freezing | stutter* | slow | sluggish | laggy | frame drop | fps drop | "
+       "fps turun | tersendat | macet | delay"),
+    _c("app_crash", "symptom", "minor",
+       "force close | fc | keluar sendiri | aplikasi keluar | tertutup sendiri | crash* | "
+       "not responding | tidak merespon | stopped working | berhenti sendiri | "
+       "keeps stopping | terus berhenti"),
+    _c("glitch", "symptom", "minor",
+       "bug | glitch* | error | eror | kedip | berkedip | flicker* | "
+       "tidak muncul | notifikasi telat | notif telat | notif tidak muncul | "
+       "notification delay | delayed notification | notifications late | blur | buram | "
+       "burem | tidak fokus | out of focus | blurry | noise | pecah | grainy | "
+       "animasi patah | icon hilang | ikon hilang | tampilan berantakan | ui bug"),
+    # --- suggestions
+    _c("feature_request", "request", "suggestion",
+       "saran | usul | usulan | masukan | request | req | tambah fitur | tambahkan fitur | "
+       "tambahin fitur | fitur baru | mohon ditambahkan | tolong ditambahkan | "
+       "tolong tambahkan | mohon tambahkan | harap ditambahkan | semoga ditambahkan | "
+       "semoga ada | alangkah baiknya | lebih baik kalau | bagusnya | "
+       "suggest* | feature request | please add | would be nice | it would be great | "
+       "wish list | wishlist | add an option | add option | add a feature | "
+       "should add | consider adding | fitur dual app | dual app | opsi"),
+)
+
+# A negation within NEGATION_WINDOW tokens before a symptom cancels it ("tidak panas").
+NEGATORS: frozenset[str] = frozenset(
+    "tidak bukan belum tanpa jangan no not never without isn't wasn't doesn't don't "
+    "didn't aren't".split()
+)
+NEGATION_WINDOW = 3
+
+# Markers near a function concept that make it a problem of the concept's severity.
+BROKEN_MARKERS: list[str] = (
+    "tidak bisa | tidak berfungsi | tidak jalan | tidak ada | tidak mau | tidak terdeteksi | "
+    "tidak terbaca | tidak masuk | tidak keluar | tidak nyala | tidak konek | tidak connect | "
+    "tidak bunyi | tidak respon | tidak merespon | tidak mengisi | tidak isi | tidak fungsi | "
+    "rusak | mati | error | eror | gagal | hilang | hilang hilangan | putus | putus putus | "
+    "mendadak hilang | blank | tidak | no | not | can't | cannot | won't | doesn't | isn't | "
+    "didn't | broken | dead | fail* | stopped | stops | lost | drops | dropping | keeps dropping | "
+    "disconnect* | not working | doesn't work | does not work | stopped working | "
+    "not detected | unable | crash* | force close | keluar sendiri | tertutup sendiri"
+).split("|")
+DEGRADED_MARKERS: list[str] = (
+    "lambat | lemot | lelet | kurang | agak | kadang | kadang kadang | suka | sering | "
+    "jelek | buruk | lama | lemah | slow | slower | weak | sometimes | poor | bad | "
+    "worse | occasionally | takes long | lebih lama"
+).split("|")
+MARKER_WINDOW = 4
+
+# A clause that asks whether something is normal is not a confirmed report of it.
+HEDGE_WORDS: frozenset[str] = frozenset({"normal", "wajar", "biasa", "normalkah", "wajarkah"})
+QUESTION_WORDS: frozenset[str] = frozenset(
+    {"apakah", "apa", "kah", "is", "are", "does", "do", "tidak", "?"}
+)
+
+
+@dataclass(frozen=True)
+class EscalationTerm:
+    """A phrase that makes a post more likely to become a public problem."""
+
+    category: str
+    weight: float
+    term: str
+
+
+def _e(category: str, weight: float, terms: str) -> tuple[EscalationTerm, ...]:
+    return tuple(EscalationTerm(category, weight, t.strip()) for t in terms.split("|") if t.strip())
+
+
+ESCALATION_TERMS: tuple[EscalationTerm, ...] = (
+    *_e("anger", 0.35,
+        "kecewa | kecewa berat | sangat kecewa | mengecewakan | marah | kesal | kesel | "
+        "jengkel | parah | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
+        "ampas | bobrok | jelek banget | tidak becus | tidak profesional | "
+        "disappointed | angry | furious | frustrated | terrible | worst | horrible | "
+        "garbage | trash | useless | unacceptable | ridiculous | never again | regret"),
+    *_e("anger", 0.5,
+        "penipuan | penipu | tipu | bohong | scam | fraud | anjing | anjir | bangsat | "
+        "brengsek | tai | wtf | shit"),
+    *_e("unanswered", 0.5,
+        "tidak ada respon | belum ada respon | tidak direspon | belum direspon | "
+        "tidak dibalas | belum dibalas | tidak ada tanggapan | belum ada tanggapan | "
+        "tidak ditanggapi | belum ditanggapi | dicuekin | dikacangin | diabaikan | "
+        "tidak ada jawaban | belum ada jawaban | tidak ada solusi | belum ada solusi | "
+        "no response | no reply | no answer | no one answers | nobody answers | ignored | "
+        "still no fix | still waiting | masih menunggu | nunggu terus | sampai kapan | "
+        "berkali kali | kesekian kali | lagi lagi | udah lapor | sudah lapor | "
+        "sudah komplain | sudah complain | sudah ke service center | again and again | "
+        "several times | many times"),
+    *_e("public", 0.8,
+        "viral | viralkan | viralin | sebar | sebarkan | spill | medsos | media sosial | "
+        "twitter | tiktok | instagram | facebook | youtube | review jelek | "
+        "media | wartawan | berita | koran | news | press | journalist | social media | "
+        "go public | post on twitter"),
+    *_e("legal", 1.0,
+        "ylki | bpsk | lapor polisi | polisi | pengacara | somasi | gugat | tuntut | "
+        "jalur hukum | hukum | konsumen | perlindungan konsumen | kemendag | "
+        "lawyer | sue | lawsuit | legal action | consumer protection | refund | "
+        "uang kembali | ganti rugi | class action"),
+)
+
+# Severity concepts that count as safety words for escalation.
+SAFETY_CONCEPTS: frozenset[str] = frozenset({"overheat", "battery_swelling", "fire_smoke"})
+SAFETY_WEIGHT = 0.6

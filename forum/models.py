@@ -1,8 +1,20 @@
-"""The forum: the product catalog fans post about, and their threads."""
+"""The forum: the product catalog, threads and replies, "me too", follows,
+notifications, and moderation (flags and the log of moderators' actions)."""
 
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX_LENGTH = 150
+BODY_MAX_LENGTH = 20_000
 
 
 class Product(models.Model):
@@ -42,3 +54,453 @@ class Product(models.Model):
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+def screenshot_path(instance: "Screenshot", filename: str) -> str:
+    # Names are generated (never the uploader's): they reveal nothing and never collide.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"screenshots/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class Kind(models.TextChoices):
+    PROBLEM = "problem", _("Problem")
+    QUESTION = "question", _("Question")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class Status(models.TextChoices):
+    """Where a thread stands; triage and staff move it, fans see it on their threads."""
+
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    INVESTIGATING = "investigating", _("Investigating")
+    FIXED = "fixed", _("Fixed")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+VISIBLE = Q(is_deleted=False, is_hidden=False)
+
+
+class ForumQuerySet(models.QuerySet):
+    def visible(self):
+        """Rows neither deleted by their author nor hidden by a moderator."""
+        return self.filter(VISIBLE)
+
+
+class ForumManager(models.Manager.from_queryset(ForumQuerySet)):
+    """Never loads ``search_vector``: it is large, only the database reads it, and a
+    save of a loaded-but-stale vector would undo the trigger's work."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
+class Thread(models.Model):
+    """A topic a fan opened about a product, with its opening post.
+
+    The opening post IS this row (``title``, ``body``, ``author``, ``created_at``):
+    there is no first ``Post``. ``Post`` rows are replies only, so a list page reads one
+    table and an import writes one row per thread. Create threads only through
+    ``forum.services.create_thread``; it keeps the counters below and queues the
+    triage hook.
+
+    Counters are denormalised and maintained by the services with F() expressions:
+    ``reply_count`` (visible replies), ``me_too_count`` (MeToo rows) and
+    ``last_activity_at`` (creation, then each reply). A bulk loader that bypasses the
+    services must set them itself. ``search_vector`` is filled by a database trigger
+    on PostgreSQL (so bulk inserts are indexed too) and stays NULL on SQLite.
+    ``body_html`` caches the sanitised rendering of ``body``; when empty it is rendered
+    on read, so loaders may leave it blank.
+    """
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="threads",
+        # Required in the fan's form, but imported complaints often name no product:
+        # triage detects it later.
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    firmware = models.CharField(
+        _("firmware / OS version"), max_length=80, blank=True, help_text=_("e.g. HyperOS 1.0.5")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROBLEM)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    fixed_in = models.CharField(_("fixed in version"), max_length=80, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
+    )
+    external_author = models.CharField(
+        _("external author"),
+        max_length=100,
+        blank=True,
+        help_text=_("Name at the source, for imported threads without an account."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=200, unique=True, null=True, blank=True
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    is_deleted = models.BooleanField(_("deleted by author"), default=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    me_too_count = models.PositiveIntegerField(_("me too"), default=0)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    pinned_post = models.ForeignKey(
+        "Post",
+        verbose_name=_("pinned answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ForumManager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            # Every list is "visible threads, [of one product], newest/most active first".
+            models.Index(
+                fields=["-last_activity_at", "-id"], name="thread_active_idx", condition=VISIBLE
+            ),
+            models.Index(fields=["-created_at", "-id"], name="thread_new_idx", condition=VISIBLE),
+            models.Index(
+                fields=["product", "-last_activity_at", "-id"],
+                name="thread_product_active_idx",
+                condition=VISIBLE,
+            ),
+            models.Index(
+                fields=["product", "-created_at", "-id"],
+                name="thread_product_new_idx",
+                condition=VISIBLE,
+            ),
+            models.Index(fields=["product", "firmware"], name="thread_product_firmware_idx"),
+            models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
+            GinIndex(fields=["search_vector"], name="thread_search_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:thread", args=[self.pk])
+
+    @property
+    def is_visible(self) -> bool:
+        return not (self.is_deleted or self.is_hidden)
+
+
+class Post(models.Model):
+    """A reply in a thread (the opening post is the ``Thread`` row itself).
+
+    Create replies only through ``forum.services.create_post``, which bumps the
+    thread's ``reply_count`` and ``last_activity_at`` and notifies followers.
+    ``is_official`` is copied from the author at posting time (staff answer for the
+    brand), so the badge stays true to when it was written. Deleted or hidden replies
+    keep their row and show as a placeholder, so the conversation stays readable.
+    """
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    external_author = models.CharField(_("external author"), max_length=100, blank=True)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    firmware = models.CharField(_("firmware / OS version"), max_length=80, blank=True)
+    is_official = models.BooleanField(_("official"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=200, unique=True, null=True, blank=True
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    is_deleted = models.BooleanField(_("deleted by author"), default=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ForumManager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [
+            models.Index(fields=["thread", "created_at", "id"], name="post_thread_idx"),
+            models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            GinIndex(fields=["search_vector"], name="post_search_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.body).chars(60)
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:post", args=[self.pk])
+
+    @property
+    def is_visible(self) -> bool:
+        return not (self.is_deleted or self.is_hidden)
+
+
+class Screenshot(models.Model):
+    """An image attached to a thread's opening post (``post`` empty) or to a reply.
+
+    Stored re-encoded (no EXIF, no GPS) under MEDIA_ROOT by ``forum.uploads``.
+    ``thread`` is always set so one query fetches every screenshot of a thread page.
+    """
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="screenshots"
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="screenshots",
+    )
+    image = models.ImageField(
+        _("image"), upload_to=screenshot_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("screenshot")
+        verbose_name_plural = _("screenshots")
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+
+class MeToo(models.Model):
+    """A fan saying "I have this problem too": one per fan and thread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="me_toos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="me_toos"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("me too")
+        verbose_name_plural = _("me too")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="metoo_once_per_user")
+        ]
+        indexes = [models.Index(fields=["thread", "-created_at"], name="metoo_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.thread_id}"
+
+
+class Follow(models.Model):
+    """A fan following a thread: they are notified of replies and status changes."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="follow_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.thread_id}"
+
+
+class Notification(models.Model):
+    """Something a user should see in their bell and daily digest.
+
+    Generic on purpose: ``verb`` says what happened, ``thread``/``post``/``actor`` are
+    optional, ``text`` is an optional ready-made sentence and ``extra`` carries data
+    for the template (e.g. ``{"old": "open", "new": "fixed"}`` for a status change).
+    Create them only through ``forum.services.notify``.
+    """
+
+    class Verb(models.TextChoices):
+        REPLY = "reply", _("New reply")
+        STATUS = "status", _("Status changed")
+        OFFICIAL = "official", _("Official answer")
+        MODERATION = "moderation", _("Moderation")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The bell counts unread rows on every page: keep that index small.
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} → {self.recipient}"
+
+
+class Flag(models.Model):
+    """A fan reporting a thread (``post`` empty) or a reply to the moderators."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Rude or abusive")
+        OFF_TOPIC = "off_topic", _("Off topic or wrong product")
+        PERSONAL = "personal", _("Personal data (phone number, IMEI, address)")
+        OTHER = "other", _("Something else")
+
+    class FlagStatus(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved: action taken")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="flags"
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.TextField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        indexes = [models.Index(fields=["status", "-created_at"], name="flag_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.post or self.thread}"
+
+
+class ModerationAction(models.Model):
+    """The log of every moderation step: who did what to which target, when and why."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Hide")
+        RESTORE = "restore", _("Restore")
+        LOCK = "lock", _("Lock thread")
+        UNLOCK = "unlock", _("Unlock thread")
+        MOVE = "move", _("Move thread")
+        SUSPEND = "suspend", _("Suspend user")
+        UNSUSPEND = "unsuspend", _("Lift suspension")
+        RESOLVE_FLAG = "resolve_flag", _("Resolve flag")
+        DISMISS_FLAG = "dismiss_flag", _("Dismiss flag")
+        PIN = "pin", _("Pin answer")
+        UNPIN = "unpin", _("Unpin answer")
+        STATUS = "status", _("Change status")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.PROTECT,
+        related_name="moderation_actions",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    flag = models.ForeignKey(
+        Flag, verbose_name=_("flag"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.moderator} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,529 @@
+"""Every write in the forum: one function per change of state (Zulip's "actions").
+
+Views, admin actions, imports and the triage pipeline call these and nothing else to
+create or change threads, replies, "me too", follows, notifications and moderation
+state, so counters, notifications and hooks stay right whoever writes.
+
+Errors meant for the user are raised as ``ForumError`` (a ValidationError) with a
+translated message; a view shows it next to the form.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from forum import markdown
+from forum.models import (
+    Flag,
+    Follow,
+    Kind,
+    MeToo,
+    ModerationAction,
+    Notification,
+    Post,
+    Product,
+    Screenshot,
+    Status,
+    Thread,
+)
+from forum.uploads import CleanImage, clean_image
+
+# Fans may change what they wrote for this long; after that the record stands.
+EDIT_WINDOW = timedelta(hours=24)
+
+# Sent after the transaction that created a thread has committed, with ``thread_id``.
+# The triage pipeline connects here to queue its Celery task (see _after_thread_created).
+thread_created = Signal()
+
+
+class ForumError(ValidationError):
+    """A write refused for a reason the user should read (suspended, locked, ...)."""
+
+
+def _ensure_can_post(user: User) -> None:
+    if user.is_suspended:
+        when = date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+        raise ForumError(
+            _("Your account is suspended until %(until)s, so you cannot post."),
+            code="suspended",
+            params={"until": when},
+        )
+
+
+def _attach(thread: Thread, post: Post | None, screenshots: Iterable) -> None:
+    rows = []
+    for item in screenshots:
+        image, alt = item if isinstance(item, tuple) else (item, "")
+        # Whoever calls, nothing reaches storage that was not validated and re-encoded.
+        clean = image if isinstance(image, CleanImage) else clean_image(image)
+        shot = Screenshot(
+            thread=thread,
+            post=post,
+            alt_text=(alt or "")[:200],
+            width=clean.width,
+            height=clean.height,
+        )
+        # save=False then bulk: one INSERT for all, files written by the storage first.
+        shot.image.save(clean.content.name, clean.content, save=False)
+        rows.append(shot)
+    if rows:
+        Screenshot.objects.bulk_create(rows)
+
+
+def _after_thread_created(thread_id: int) -> None:
+    """Runs once the thread is committed: the place for the triage pipeline's hook.
+
+    The triage app connects a receiver to ``thread_created`` that queues its task
+    (e.g. ``triage_thread.delay(thread_id)``); nothing here does triage itself.
+    """
+    thread_created.send(sender=Thread, thread_id=thread_id)
+
+
+@transaction.atomic
+def create_thread(
+    *,
+    author: User | None,
+    title: str,
+    body: str,
+    product: Product | None,
+    firmware: str = "",
+    kind: str = Kind.PROBLEM,
+    screenshots: Sequence = (),
+    created_at: datetime | None = None,
+    external_id: str | None = None,
+    source_url: str = "",
+    external_author: str = "",
+) -> Thread:
+    """Open a thread: the ONE way a thread comes to exist (browser, import, pipeline).
+
+    ``author`` may be None only for imports (then ``external_author`` names the person
+    at the source). ``product`` may be None for imported complaints; the fan's form
+    requires it. ``screenshots`` are ``CleanImage`` (from ``forum.uploads.clean_image``)
+    or ``(CleanImage, alt_text)`` pairs. ``created_at`` backdates imports and also sets
+    ``last_activity_at``. The author follows their thread. After commit, the
+    ``thread_created`` signal is sent for the triage pipeline. Raises ForumError when
+    the author is suspended. Does not apply rate limits (the views do).
+    """
+    if author is not None:
+        _ensure_can_post(author)
+    when = created_at or timezone.now()
+    thread = Thread.objects.create(
+        author=author,
+        external_author=external_author,
+        title=title.strip(),
+        body=body,
+        body_html=markdown.render(body),
+        product=product,
+        firmware=firmware.strip(),
+        kind=kind,
+        created_at=when,
+        last_activity_at=when,
+        external_id=external_id or None,
+        source_url=source_url,
+    )
+    _attach(thread, None, screenshots)
+    if author is not None:
+        Follow.objects.create(thread=thread, user=author, created_at=when)
+    transaction.on_commit(lambda: _after_thread_created(thread.pk))
+    return thread
+
+
+@transaction.atomic
+def create_post(
+    *,
+    author: User | None,
+    thread: Thread,
+    body: str,
+    firmware: str = "",
+    screenshots: Sequence = (),
+    created_at: datetime | None = None,
+    external_id: str | None = None,
+    source_url: str = "",
+    external_author: str = "",
+    notify_followers: bool = True,
+) -> Post:
+    """Reply in a thread: the one way a reply comes to exist.
+
+    Bumps ``thread.reply_count`` and ``last_activity_at`` with F() expressions (never
+    moving ``last_activity_at`` backwards for backdated imports), makes the author a
+    follower, and after commit queues the fan-out that notifies the other followers
+    (``notify_followers=False`` for bulk imports). Staff replies are marked official.
+    Raises ForumError if the thread is locked (staff may still answer) or the author
+    is suspended.
+    """
+    if author is not None:
+        _ensure_can_post(author)
+        if thread.locked and not author.is_staff:
+            raise ForumError(_("This thread is locked: no new replies."), code="locked")
+    when = created_at or timezone.now()
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        external_author=external_author,
+        body=body,
+        body_html=markdown.render(body),
+        firmware=firmware.strip(),
+        is_official=bool(author and author.is_staff),
+        created_at=when,
+        external_id=external_id or None,
+        source_url=source_url,
+    )
+    _attach(thread, post, screenshots)
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+    Thread.objects.filter(pk=thread.pk, last_activity_at__lt=when).update(last_activity_at=when)
+    if author is not None:
+        follow(user=author, thread=thread)
+    if notify_followers:
+        from forum.tasks import fan_out_reply
+
+        transaction.on_commit(lambda: fan_out_reply.delay(post.pk))
+    return post
+
+
+def can_edit(user: User, item: Thread | Post) -> bool:
+    """Whether ``user`` may still edit ``item`` (own, visible, within the edit window)."""
+    return (
+        user.is_authenticated
+        and item.author_id == user.pk
+        and item.is_visible
+        and timezone.now() - item.created_at <= EDIT_WINDOW
+        and not user.is_suspended
+    )
+
+
+@transaction.atomic
+def edit_thread(
+    *, user: User, thread: Thread, title: str, body: str, firmware: str, kind: str
+) -> Thread:
+    """Change one's own opening post within the edit window; marks it edited."""
+    if not can_edit(user, thread):
+        raise ForumError(_("This post can no longer be edited."), code="edit_window")
+    thread.title, thread.body, thread.firmware, thread.kind = title.strip(), body, firmware, kind
+    thread.body_html = markdown.render(body)
+    thread.edited_at = timezone.now()
+    thread.save(update_fields=["title", "body", "body_html", "firmware", "kind", "edited_at"])
+    return thread
+
+
+@transaction.atomic
+def edit_post(*, user: User, post: Post, body: str) -> Post:
+    """Change one's own reply within the edit window; marks it edited."""
+    if not can_edit(user, post):
+        raise ForumError(_("This post can no longer be edited."), code="edit_window")
+    post.body, post.body_html, post.edited_at = body, markdown.render(body), timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def delete_thread(*, user: User, thread: Thread) -> None:
+    """Soft-delete one's own thread: it leaves lists and search; its page and the
+    replies stay readable with a placeholder for the opening post."""
+    if thread.author_id != user.pk:
+        raise ForumError(_("You can only delete your own posts."), code="not_author")
+    Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
+    thread.is_deleted = True
+
+
+@transaction.atomic
+def delete_post(*, user: User, post: Post) -> None:
+    """Soft-delete one's own reply: a placeholder keeps the conversation readable."""
+    if post.author_id != user.pk:
+        raise ForumError(_("You can only delete your own posts."), code="not_author")
+    changed = Post.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True)
+    if changed and not post.is_hidden:
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
+    post.is_deleted = True
+
+
+@transaction.atomic
+def toggle_me_too(*, user: User, thread: Thread) -> tuple[bool, int]:
+    """Add or remove ``user``'s "me too" on a problem thread; adding also follows it.
+
+    Returns (has "me too" now, the thread's new count). One per fan: a second tap
+    removes it. The author's own thread already counts them, so they cannot add one.
+    """
+    if thread.kind != Kind.PROBLEM:
+        raise ForumError(_("Only problem reports take a \u201cme too\u201d."), code="not_problem")
+    if thread.author_id == user.pk:
+        raise ForumError(_("You reported this problem yourself."), code="own_thread")
+    deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
+    if deleted:
+        Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)
+        added = False
+    else:
+        try:
+            with transaction.atomic():
+                MeToo.objects.create(thread=thread, user=user)
+        except IntegrityError:  # a double tap raced us: it is there already
+            added = True
+        else:
+            Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") + 1)
+            follow(user=user, thread=thread)
+            added = True
+    count = Thread.objects.filter(pk=thread.pk).values_list("me_too_count", flat=True).get()
+    thread.me_too_count = count
+    return added, count
+
+
+def follow(*, user: User, thread: Thread) -> bool:
+    """Follow a thread (idempotent). Returns True if the user was not following yet."""
+    _follow, created = Follow.objects.get_or_create(thread=thread, user=user)
+    return created
+
+
+def unfollow(*, user: User, thread: Thread) -> bool:
+    """Stop following a thread. Returns True if the user was following it."""
+    deleted, _rows = Follow.objects.filter(thread=thread, user=user).delete()
+    return bool(deleted)
+
+
+def notify(
+    *,
+    recipients: Iterable[User | int],
+    verb: str,
+    thread: Thread | None = None,
+    post: Post | None = None,
+    actor: User | None = None,
+    text: str = "",
+    extra: dict | None = None,
+) -> int:
+    """Create one notification per recipient (users or user ids), skipping the actor.
+
+    The generic entry point for anything a user should see in the bell and the daily
+    digest: replies, status changes from triage, moderation. Returns how many rows
+    were created (one INSERT).
+    """
+    actor_id = actor.pk if actor else None
+    ids = {r if isinstance(r, int) else r.pk for r in recipients} - {actor_id}
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_id=rid,
+            verb=verb,
+            thread=thread,
+            post=post,
+            actor_id=actor_id,
+            text=text[:300],
+            extra=extra or {},
+            created_at=now,
+        )
+        for rid in sorted(ids)
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_thread_status(
+    *,
+    thread: Thread,
+    status: str,
+    actor: User | None = None,
+    fixed_in: str = "",
+    reason: str = "",
+) -> bool:
+    """Change a thread's status and notify its followers (also the triage write-back).
+
+    ``actor`` None means the triage pipeline or engineering feed changed it; a staff
+    actor's change is logged as a moderation action. Returns False when nothing changed.
+    """
+    old = thread.status
+    if old == status and thread.fixed_in == (fixed_in or thread.fixed_in):
+        return False
+    thread.status = status
+    if fixed_in:
+        thread.fixed_in = fixed_in
+    thread.save(update_fields=["status", "fixed_in"])
+    if actor is not None:
+        ModerationAction.objects.create(
+            moderator=actor,
+            action=ModerationAction.Action.STATUS,
+            thread=thread,
+            reason=reason or "-",
+            extra={"old": old, "new": status, "fixed_in": fixed_in},
+        )
+    follower_ids = list(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
+    notify(
+        recipients=follower_ids,
+        verb=Notification.Verb.STATUS,
+        thread=thread,
+        actor=actor,
+        extra={"old": old, "new": status, "fixed_in": thread.fixed_in},
+    )
+    return True
+
+
+def flag(*, reporter: User, thread: Thread, post: Post | None, reason: str, detail: str) -> Flag:
+    """Report a thread or reply to the moderators; a repeat report is folded into the
+    reporter's open one."""
+    if reason not in Flag.Reason.values:
+        raise ForumError(_("Choose a reason."), code="reason")
+    existing = Flag.objects.filter(
+        reporter=reporter, thread=thread, post=post, status=Flag.FlagStatus.OPEN
+    ).first()
+    if existing:
+        existing.reason, existing.detail = reason, detail
+        existing.save(update_fields=["reason", "detail"])
+        return existing
+    return Flag.objects.create(
+        reporter=reporter, thread=thread, post=post, reason=reason, detail=detail
+    )
+
+
+# --- moderation: each one writes a ModerationAction with who, when and why ----------
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ForumError(_("Give a reason: it goes into the moderation log."), code="reason")
+    return reason
+
+
+@transaction.atomic
+def set_hidden(*, moderator: User, item: Thread | Post, hidden: bool, reason: str) -> None:
+    """Hide a thread or reply from fans (or restore it), keeping counters right."""
+    reason = _require_reason(reason)
+    model = type(item)
+    changed = model.objects.filter(pk=item.pk, is_hidden=not hidden).update(is_hidden=hidden)
+    if changed and isinstance(item, Post) and not item.is_deleted:
+        delta = -1 if hidden else 1
+        Thread.objects.filter(pk=item.thread_id).update(reply_count=F("reply_count") + delta)
+    item.is_hidden = hidden
+    is_post = isinstance(item, Post)
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
+        thread_id=item.thread_id if is_post else item.pk,
+        post=item if is_post else None,
+        target_user_id=item.author_id,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def set_locked(*, moderator: User, thread: Thread, locked: bool, reason: str) -> None:
+    """Lock a thread against new replies from fans, or unlock it."""
+    reason = _require_reason(reason)
+    Thread.objects.filter(pk=thread.pk).update(locked=locked)
+    thread.locked = locked
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.LOCK if locked else ModerationAction.Action.UNLOCK,
+        thread=thread,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def move_thread(*, moderator: User, thread: Thread, product: Product, reason: str) -> None:
+    """Move a thread to another product."""
+    reason = _require_reason(reason)
+    old = thread.product_id
+    Thread.objects.filter(pk=thread.pk).update(product=product)
+    thread.product = product
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.MOVE,
+        thread=thread,
+        reason=reason,
+        extra={"from_product": old, "to_product": product.pk},
+    )
+
+
+@transaction.atomic
+def suspend_user(*, moderator: User, user: User, days: int, reason: str) -> None:
+    """Suspend a user from posting for ``days`` days (0 lifts a suspension)."""
+    reason = _require_reason(reason)
+    until = timezone.now() + timedelta(days=days) if days > 0 else None
+    User.objects.filter(pk=user.pk).update(suspended_until=until)
+    user.suspended_until = until
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.SUSPEND if until else ModerationAction.Action.UNSUSPEND,
+        target_user=user,
+        reason=reason,
+        extra={"days": days, "until": until.isoformat() if until else None},
+    )
+
+
+@transaction.atomic
+def close_flag(*, moderator: User, flag: Flag, resolved: bool, reason: str) -> None:
+    """Close a flag as resolved (action taken) or dismissed."""
+    reason = _require_reason(reason)
+    flag.status = Flag.FlagStatus.RESOLVED if resolved else Flag.FlagStatus.DISMISSED
+    flag.resolved_by, flag.resolved_at = moderator, timezone.now()
+    flag.save(update_fields=["status", "resolved_by", "resolved_at"])
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=(
+            ModerationAction.Action.RESOLVE_FLAG
+            if resolved
+            else ModerationAction.Action.DISMISS_FLAG
+        ),
+        thread_id=flag.thread_id,
+        post_id=flag.post_id,
+        flag=flag,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def pin_answer(*, moderator: User, thread: Thread, post: Post | None, reason: str = "") -> None:
+    """Pin an official reply to the top of its thread (``post`` None unpins)."""
+    if post is not None and (post.thread_id != thread.pk or not post.is_official):
+        raise ForumError(_("Only an official reply in this thread can be pinned."), code="pin")
+    Thread.objects.filter(pk=thread.pk).update(pinned_post=post)
+    thread.pinned_post = post
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.PIN if post else ModerationAction.Action.UNPIN,
+        thread=thread,
+        post=post,
+        reason=reason or "-",
+    )
+
+
+__all__ = [
+    "EDIT_WINDOW",
+    "ForumError",
+    "Status",
+    "can_edit",
+    "close_flag",
+    "create_post",
+    "create_thread",
+    "delete_post",
+    "delete_thread",
+    "edit_post",
+    "edit_thread",
+    "flag",
+    "follow",
+    "mark_notifications_read",
+    "move_thread",
+    "notify",
+    "pin_answer",
+    "set_hidden",
+    "set_locked",
+    "set_thread_status",
+    "suspend_user",
+    "thread_created",
+    "toggle_me_too",
+    "unfollow",
+]

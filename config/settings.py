@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "forum.context_processors.notifications",
             ],
         },
     },
@@ -189,7 +190,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Publishing a task must never hang a web request for long when the broker is down:
 # the sweeper picks up whatever could not be queued.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "forum-daily-digest": {"task": "forum.tasks.send_daily_digests", "schedule": 24 * 3600},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

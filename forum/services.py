@@ -48,7 +48,8 @@ class ForumError(ValidationError):
     """A write refused for a reason the user should read (suspended, locked, ...)."""
 
 
-def _ensure_can_post(user: User) -> None:
+def ensure_can_post(user: User) -> None:
+    """Raise ForumError, saying until when, if ``user`` is suspended from posting."""
     if user.is_suspended:
         when = date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
         raise ForumError(
@@ -113,7 +114,7 @@ def create_thread(
     the author is suspended. Does not apply rate limits (the views do).
     """
     if author is not None:
-        _ensure_can_post(author)
+        ensure_can_post(author)
     when = created_at or timezone.now()
     thread = Thread.objects.create(
         author=author,
@@ -160,7 +161,7 @@ def create_post(
     is suspended.
     """
     if author is not None:
-        _ensure_can_post(author)
+        ensure_can_post(author)
         if thread.locked and not author.is_staff:
             raise ForumError(_("This thread is locked: no new replies."), code="locked")
     when = created_at or timezone.now()
@@ -506,6 +507,7 @@ __all__ = [
     "ForumError",
     "Status",
     "can_edit",
+    "ensure_can_post",
     "close_flag",
     "create_post",
     "create_thread",

@@ -1,13 +1,421 @@
-"""Pages fans read: the home page and product pages."""
+"""Pages fans use. Each view parses input, calls one service or selector, renders.
 
-from django.shortcuts import get_object_or_404, render
+"Me too" and follow are plain POST forms (they work without JavaScript); when
+forum.js sends them with ``X-Requested-With: fetch`` they answer JSON instead of
+redirecting, so the tap needs no reload.
+"""
 
-from forum.models import Product
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from forum import ratelimit, selectors, services
+from forum.forms import (
+    FlagForm,
+    PostEditForm,
+    ReplyForm,
+    SearchForm,
+    ThreadEditForm,
+    ThreadForm,
+)
+from forum.models import Kind, Notification, Post, Product, Status, Thread
 
 
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _list_filters(request) -> dict:
+    return {
+        "kind": request.GET.get("kind", ""),
+        "status": request.GET.get("status", ""),
+        "sort": request.GET.get("sort", "active"),
+        "page": request.GET.get("page", 1),
+    }
+
+
+def _list_context(request, page, filters) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "threads": page.items,
+        "filters": filters,
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+        "query_without_page": query.urlencode(),
+    }
+
+
+@require_GET
 def home(request):
-    return render(request, "forum/home.html", {"products": Product.objects.all()})
+    """Latest threads across products (filterable) and the hot ones of the week."""
+    filters = _list_filters(request)
+    page = selectors.thread_list(**filters)
+    context = _list_context(request, page, filters)
+    context["hot"] = selectors.hot_threads() if page.number == 1 else []
+    return render(request, "forum/home.html", context)
 
 
+@require_GET
+def products(request):
+    """The catalog."""
+    items = Product.objects.only("id", "brand", "marketing_name", "slug", "release_year")
+    return render(request, "forum/products.html", {"products": items})
+
+
+@require_GET
 def product(request, slug: str):
-    return render(request, "forum/product.html", {"product": get_object_or_404(Product, slug=slug)})
+    """One product's threads, filterable by kind and status."""
+    item = get_object_or_404(Product, slug=slug)
+    filters = _list_filters(request)
+    page = selectors.thread_list(product=item, **filters)
+    context = _list_context(request, page, filters)
+    context["product"] = item
+    return render(request, "forum/product.html", context)
+
+
+def _thread_or_404(request, pk: int) -> Thread:
+    try:
+        thread = selectors.get_thread(pk=pk, user=request.user)
+    except Thread.DoesNotExist:
+        raise Http404 from None
+    return thread
+
+
+@require_GET
+def thread_detail(request, pk: int):
+    """A thread: opening post, pinned official answer, replies (paged), reply form."""
+    thread = _thread_or_404(request, pk)
+    if thread.is_hidden and not request.user.is_staff and thread.author_id != request.user.pk:
+        # Moderators hid it: the author still sees it (with the notice), others don't.
+        raise Http404
+    posts = selectors.thread_posts(thread=thread, page=request.GET.get("page", 1))
+    return render(
+        request,
+        "forum/thread.html",
+        _thread_context(request, thread, posts, ReplyForm()),
+    )
+
+
+def _thread_context(request, thread, posts, reply_form) -> dict:
+    shots = posts.extra["screenshots"]
+    user = request.user
+    return {
+        "thread": thread,
+        "page": posts,
+        "posts": [(post, shots.get(post.pk, [])) for post in posts.items],
+        "opening_screenshots": shots.get(None, []),
+        "reply_form": reply_form,
+        "can_edit_thread": user.is_authenticated and services.can_edit(user, thread),
+        "firmware_suggestions": selectors.firmware_suggestions(product_id=thread.product_id)
+        if user.is_authenticated
+        else [],
+    }
+
+
+def _flood_message(wait: int) -> str:
+    minutes = max(1, round(wait / 60))
+    if wait < 60:
+        return ngettext(
+            "You are posting too fast. Please wait %(n)d second and send again.",
+            "You are posting too fast. Please wait %(n)d seconds and send again.",
+            wait,
+        ) % {"n": wait}
+    return ngettext(
+        "You are posting too fast. Please wait %(n)d minute and send again.",
+        "You are posting too fast. Please wait %(n)d minutes and send again.",
+        minutes,
+    ) % {"n": minutes}
+
+
+def _suspended_error(user) -> str | None:
+    try:
+        services.ensure_can_post(user)
+    except services.ForumError as error:
+        return error.messages[0]
+    return None
+
+
+def _screenshots(form) -> list:
+    alt = form.cleaned_data.get("screenshot_alt", "")
+    return [(image, alt) for image in form.cleaned_data.get("screenshots") or []]
+
+
+@login_required
+def new_thread(request):
+    """Open a thread. Bad input re-renders the form with what was typed and why."""
+    products = selectors.products_for_select()
+    initial = {}
+    if slug := request.GET.get("product"):
+        initial["product"] = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, products=products, initial=initial
+    )
+    blocked = _suspended_error(request.user)
+    if request.method == "POST" and not blocked and form.is_valid():
+        wait = ratelimit.consume(request.user, "thread")
+        if wait:
+            form.add_error(None, _flood_message(wait))
+        else:
+            data = form.cleaned_data
+            try:
+                thread = services.create_thread(
+                    author=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    product=data["product"],
+                    firmware=data["firmware"],
+                    kind=data["kind"],
+                    screenshots=_screenshots(form),
+                )
+            except services.ForumError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your thread is posted."))
+                return redirect(thread)
+    product_id = form["product"].value() or initial.get("product")
+    try:
+        product_id = int(product_id)
+    except (TypeError, ValueError):
+        product_id = None
+    return render(
+        request,
+        "forum/thread_form.html",
+        {
+            "form": form,
+            "blocked": blocked,
+            "firmware_suggestions": selectors.firmware_suggestions(product_id=product_id),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    """Post a reply; on a problem the form comes back with the typed text and why."""
+    thread = _thread_or_404(request, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    error = _suspended_error(request.user)
+    if error:
+        form.is_valid()
+        form.add_error(None, error)
+    elif form.is_valid():
+        wait = ratelimit.consume(request.user, "post")
+        if wait:
+            form.add_error(None, _flood_message(wait))
+        else:
+            try:
+                post = services.create_post(
+                    author=request.user,
+                    thread=thread,
+                    body=form.cleaned_data["body"],
+                    firmware=form.cleaned_data["firmware"],
+                    screenshots=_screenshots(form),
+                )
+            except services.ForumError as err:
+                form.add_error(None, err)
+            else:
+                messages.success(request, _("Your reply is posted."))
+                return redirect(post)
+    posts = selectors.thread_posts(thread=thread, page=10**6)  # the last page, where it goes
+    response = render(request, "forum/thread.html", _thread_context(request, thread, posts, form))
+    response.status_code = 400
+    return response
+
+
+@require_GET
+def post_redirect(request, pk: int):
+    """A link to one reply: its thread's page that shows it, anchored."""
+    post = get_object_or_404(Post.objects.only("id", "thread_id", "created_at"), pk=pk)
+    number = selectors.post_page_number(post)
+    url = reverse("forum:thread", args=[post.thread_id])
+    suffix = f"?page={number}" if number > 1 else ""
+    return HttpResponseRedirect(f"{url}{suffix}#post-{post.pk}")
+
+
+@login_required
+def edit_thread(request, pk: int):
+    """Edit one's own opening post within the edit window."""
+    thread = get_object_or_404(Thread, pk=pk)
+    if not services.can_edit(request.user, thread):
+        raise PermissionDenied
+    form = ThreadEditForm(
+        request.POST or None,
+        initial={
+            "title": thread.title,
+            "kind": thread.kind,
+            "firmware": thread.firmware,
+            "body": thread.body,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_thread(user=request.user, thread=thread, **form.cleaned_data)
+        except services.ForumError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(thread)
+    return render(request, "forum/edit_form.html", {"form": form, "item": thread})
+
+
+@login_required
+def edit_post(request, pk: int):
+    """Edit one's own reply within the edit window."""
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    if not services.can_edit(request.user, post):
+        raise PermissionDenied
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(user=request.user, post=post, body=form.cleaned_data["body"])
+        except services.ForumError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(post)
+    return render(request, "forum/edit_form.html", {"form": form, "item": post})
+
+
+@login_required
+def delete_thread(request, pk: int):
+    """Ask, then soft-delete one's own thread."""
+    thread = get_object_or_404(Thread, pk=pk, author=request.user)
+    if request.method == "POST":
+        services.delete_thread(user=request.user, thread=thread)
+        messages.success(request, _("Your thread is deleted."))
+        return redirect(thread)
+    return render(request, "forum/confirm_delete.html", {"item": thread})
+
+
+@login_required
+def delete_post(request, pk: int):
+    """Ask, then soft-delete one's own reply."""
+    post = get_object_or_404(Post, pk=pk, author=request.user)
+    if request.method == "POST":
+        services.delete_post(user=request.user, post=post)
+        messages.success(request, _("Your reply is deleted."))
+        return redirect(post)
+    return render(request, "forum/confirm_delete.html", {"item": post})
+
+
+@login_required
+@require_POST
+def me_too(request, pk: int):
+    """Toggle "me too" on a problem thread (one tap)."""
+    thread = get_object_or_404(Thread.objects.only("id", "kind", "author_id"), pk=pk)
+    try:
+        added, count = services.toggle_me_too(user=request.user, thread=thread)
+    except services.ForumError as error:
+        if _is_fetch(request):
+            return JsonResponse({"error": error.messages[0]}, status=400)
+        messages.error(request, error.messages[0])
+        return redirect(thread)
+    if _is_fetch(request):
+        return JsonResponse({"active": added, "count": count, "following": added or None})
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    """Follow or unfollow a thread (``action`` is "follow" or "unfollow")."""
+    thread = get_object_or_404(Thread.objects.only("id"), pk=pk)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(user=request.user, thread=thread)
+        following = False
+    else:
+        services.follow(user=request.user, thread=thread)
+        following = True
+    if _is_fetch(request):
+        return JsonResponse({"following": following})
+    return redirect(thread)
+
+
+@login_required
+def flag(request, pk: int, post_pk: int | None = None):
+    """Report a thread or a reply to the moderators; a reason is required."""
+    thread = get_object_or_404(Thread.objects.only("id", "title"), pk=pk)
+    post = get_object_or_404(Post, pk=post_pk, thread=thread) if post_pk else None
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.flag(reporter=request.user, thread=thread, post=post, **form.cleaned_data)
+        messages.success(request, _("Thank you. A moderator will look at it."))
+        return redirect(post or thread)
+    return render(request, "forum/flag_form.html", {"form": form, "thread": thread, "post": post})
+
+
+@login_required
+@require_POST
+def pin(request, pk: int):
+    """Staff pin an official reply to the top of its thread (or unpin it)."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    thread = get_object_or_404(Thread, pk=pk)
+    post_pk = request.POST.get("post")
+    post = get_object_or_404(Post, pk=post_pk, thread=thread) if post_pk else None
+    try:
+        services.pin_answer(moderator=request.user, thread=thread, post=post)
+    except services.ForumError as error:
+        messages.error(request, error.messages[0])
+    return redirect(thread)
+
+
+@login_required
+@require_GET
+def notifications(request):
+    """The bell's list: newest first, unread ones marked."""
+    page = selectors.notifications(user=request.user, page=request.GET.get("page", 1))
+    return render(request, "forum/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one notification read and go to what it is about."""
+    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.mark_notifications_read(user=request.user, ids=[item.pk])
+    if item.post_id:
+        return redirect("forum:post", item.post_id)
+    if item.thread_id:
+        return redirect("forum:thread", item.thread_id)
+    return redirect("forum:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    """Mark every notification read."""
+    services.mark_notifications_read(user=request.user)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("forum:notifications")
+    return redirect(target)
+
+
+@require_GET
+def search(request):
+    """Search thread titles and bodies (and replies); Indonesian and English words."""
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = selectors.search(text=text, page=request.GET.get("page", 1)) if text else None
+    return render(request, "forum/search.html", {"form": form, "q": text, "page": page})
+
+
+@require_GET
+def firmware_suggestions(request):
+    """Versions already reported for a product, for the form's datalist (JSON)."""
+    try:
+        product_id = int(request.GET.get("product", ""))
+    except ValueError:
+        product_id = None
+    return JsonResponse({"versions": selectors.firmware_suggestions(product_id=product_id)})

@@ -50,3 +50,27 @@ class ProductFactory(factory.django.DjangoModelFactory):
     marketing_name = factory.Sequence(lambda n: f"Redmi Note {n} Pro")
     slug = factory.LazyAttribute(lambda o: o.marketing_name.lower().replace(" ", "-"))
     release_year = 2024
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A thread row as a bulk loader would write it (counters start at zero).
+
+    Tests of behaviour go through forum.services.create_thread instead."""
+
+    class Meta:
+        model = "forum.Thread"
+
+    product = factory.SubFactory(ProductFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Baterai cepat habis setelah update #{n}")
+    body = "Sejak update terakhir baterai habis dalam 5 jam."
+    firmware = "HyperOS 1.0.5.0"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forum.Post"
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Saya juga mengalami ini ({n}).")

@@ -1,0 +1,141 @@
+"""Forms validate what fans type; they never decide (services do)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from forum import uploads
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Flag, Kind, Product
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ScreenshotsField(forms.FileField):
+    """Up to four images; each is checked by Pillow and re-encoded without metadata."""
+
+    widget = MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > uploads.MAX_FILES:
+            raise ValidationError(
+                _("Attach at most %(max)d screenshots."), params={"max": uploads.MAX_FILES}
+            )
+        errors, cleaned = [], []
+        for upload in files:
+            try:
+                cleaned.append(uploads.clean_image(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _body_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=BODY_MAX_LENGTH,
+        strip=False,  # code blocks and logs keep their indentation
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown works: **bold**, lists, and ``` around logs."),
+    )
+
+
+class _PostingForm(forms.Form):
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError(_("Write something first."), code="required")
+        return body
+
+
+class ThreadForm(_PostingForm):
+    product = forms.ModelChoiceField(
+        label=_("Device"),
+        queryset=Product.objects.none(),
+        empty_label=_("Choose your device"),
+        error_messages={"invalid_choice": _("Choose a device from the list.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        min_length=5,
+        help_text=_("Say what goes wrong, e.g. \u201cBattery drains overnight after update\u201d."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Kind.choices, initial=Kind.PROBLEM, widget=forms.RadioSelect
+    )
+    firmware = forms.CharField(
+        label=_("Firmware / OS version"),
+        max_length=80,
+        required=False,
+        help_text=_("Settings → About phone, e.g. HyperOS 1.0.5.0"),
+        widget=forms.TextInput(attrs={"list": "firmware-suggestions", "autocomplete": "off"}),
+    )
+    body = _body_field(_("Describe it"))
+    screenshots = ScreenshotsField(
+        label=_("Screenshots"),
+        required=False,
+        help_text=_("Up to 4 images, 5 MB each. Location data is removed."),
+    )
+    screenshot_alt = forms.CharField(
+        label=_("What the screenshots show"),
+        max_length=200,
+        required=False,
+        help_text=_("Read aloud to people who cannot see the images."),
+    )
+
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products if products is not None else Product.objects
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if len(title) < 5:
+            raise ValidationError(_("The title is too short."), code="short")
+        return title
+
+
+class ThreadEditForm(_PostingForm):
+    title = ThreadForm.base_fields["title"]
+    kind = ThreadForm.base_fields["kind"]
+    firmware = ThreadForm.base_fields["firmware"]
+    body = _body_field(_("Describe it"))
+    clean_title = ThreadForm.clean_title
+
+
+class ReplyForm(_PostingForm):
+    body = _body_field(_("Your reply"))
+    firmware = forms.CharField(
+        label=_("Firmware / OS version (optional)"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "firmware-suggestions", "autocomplete": "off"}),
+    )
+    screenshots = ThreadForm.base_fields["screenshots"]
+    screenshot_alt = ThreadForm.base_fields["screenshot_alt"]
+
+
+class PostEditForm(_PostingForm):
+    body = _body_field(_("Your reply"))
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should a moderator look at this?"),
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label=_("Details (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)

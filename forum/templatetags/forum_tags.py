@@ -1,0 +1,37 @@
+"""Small display helpers for forum templates."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from forum.models import Notification, Status
+
+register = template.Library()
+
+
+@register.filter
+def author_name(item) -> str:
+    """The name shown for who wrote a thread or reply (imports may have no account)."""
+    if item.author_id and item.author:
+        return str(item.author)
+    return item.external_author or _("Former member")
+
+
+@register.simple_tag
+def notification_text(item: Notification) -> str:
+    """One sentence for a notification, in the reader's language."""
+    if item.text:
+        return item.text
+    actor = str(item.actor) if item.actor_id and item.actor else _("Someone")
+    title = item.thread.title if item.thread_id and item.thread else ""
+    if item.verb == Notification.Verb.REPLY:
+        return _("%(actor)s replied in \u201c%(title)s\u201d") % {"actor": actor, "title": title}
+    if item.verb == Notification.Verb.OFFICIAL:
+        return _("Official answer in \u201c%(title)s\u201d") % {"title": title}
+    if item.verb == Notification.Verb.STATUS:
+        new = item.extra.get("new", "")
+        label = Status(new).label if new in Status.values else new
+        text = _("\u201c%(title)s\u201d is now: %(status)s") % {"title": title, "status": label}
+        if item.extra.get("fixed_in"):
+            text += " " + _("(fixed in %(version)s)") % {"version": item.extra["fixed_in"]}
+        return text
+    return item.get_verb_display()

@@ -16,6 +16,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     FAN: [
         ("forum", "add_thread"),
         ("forum", "add_post"),
+        ("forum", "add_metoo"),
+        ("forum", "add_follow"),
+        ("forum", "add_flag"),
     ],
     COMMUNITY_MANAGER: [
         ("accounts", "view_user"),
@@ -31,6 +34,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("forum", "change_flag"),
         ("forum", "view_moderationaction"),
         ("forum", "add_moderationaction"),
+        ("forum", "view_screenshot"),
+        ("forum", "view_metoo"),
+        ("forum", "view_follow"),
         ("triage", "view_cluster"),
         ("triage", "change_cluster"),
         ("triage", "view_alert"),

@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import ProfileForm
 from accounts.models import User
+from forum import selectors as forum_selectors
 
 
 @require_POST
@@ -35,4 +36,5 @@ def edit_profile(request):
 def profile(request, pk: int):
     """A fan's public page: display name and devices, never the email address."""
     person = get_object_or_404(User.objects.prefetch_related("devices"), pk=pk, is_active=True)
-    return render(request, "accounts/profile.html", {"person": person})
+    threads = forum_selectors.threads_by(user=person)
+    return render(request, "accounts/profile.html", {"person": person, "threads": threads})

@@ -1,6 +1,7 @@
 """Fixtures for the forum tests: people, a product, images and a posting helper."""
 
 import io
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,3 +55,35 @@ def png_upload():
         return SimpleUploadedFile(name, make_png(**kwargs), content_type="image/png")
 
     return build
+
+
+URL_ATTRS = {"href", "src", "action", "formaction"}
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.problems: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            url = (value or "").strip().lower().replace("\x00", "")
+            if name in URL_ATTRS and url.startswith(("javascript:", "data:", "vbscript:")):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+        if tag == "script":
+            src = dict(attrs).get("src") or ""
+            if not src.startswith("/static/"):
+                self.problems.append("<script> that is not ours")
+        if tag in {"iframe", "object", "embed", "svg", "math", "style"}:
+            self.problems.append(f"<{tag}>")
+
+
+def executable_parts(html: str) -> list[str]:
+    """Everything in a page that could run script: event handlers, script: URLs, foreign
+    <script>, frames. Our own pages have none, so any finding came from user input."""
+    collector = _Collector()
+    collector.feed(html)
+    return collector.problems

@@ -1,0 +1,418 @@
+"""The forum in the admin: catalog, and moderation for community managers.
+
+Moderation changes (hide, restore, lock, move, suspend, resolve flags, status) are
+admin actions that ask for a reason on an intermediate page and go through
+forum.services, which writes the ModerationAction log. The fields they change are
+read-only in the change forms so that nothing bypasses the log.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from forum import markdown, services
+from forum.models import (
+    Flag,
+    ModerationAction,
+    Post,
+    Product,
+    Screenshot,
+    Status,
+    Thread,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (for the moderation log)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class MoveForm(ReasonForm):
+    product = forms.ModelChoiceField(label=_("Move to product"), queryset=Product.objects.all())
+    field_order = ["product", "reason"]
+
+
+class SuspendForm(ReasonForm):
+    days = forms.IntegerField(
+        label=_("Suspend for how many days (0 lifts a suspension)"),
+        min_value=0,
+        max_value=3650,
+        initial=7,
+    )
+    field_order = ["days", "reason"]
+
+
+class StatusForm(ReasonForm):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    fixed_in = forms.CharField(label=_("Fixed in version"), max_length=80, required=False)
+    field_order = ["status", "fixed_in", "reason"]
+
+
+def _moderate(modeladmin, request, queryset, *, title, form_class, apply):
+    """Show ``form_class`` for the selected rows; on submit apply it to each row."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                apply(request.user, obj, form.cleaned_data)
+            except services.ForumError as error:
+                modeladmin.message_user(request, f"{obj}: {error.messages[0]}", messages.ERROR)
+            else:
+                done += 1
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)d item done.", "%(n)d items done.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "action": request.POST.get("action", ""),
+        "select_across": request.POST.get("select_across", "0"),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/forum/moderation_form.html", context)
+
+
+def _authors(obj) -> list:
+    return [obj.author] if obj.author_id else []
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["marketing_name", "brand", "series", "model", "release_year"]
+    list_filter = ["brand", "release_year"]
+    search_fields = ["marketing_name", "brand", "series", "model", "aliases"]
+    prepopulated_fields = {"slug": ["marketing_name"]}
+
+
+class ModerationMixin:
+    """Admin actions shared by threads and replies."""
+
+    @admin.action(description=_("Hide (asks for a reason)"), permissions=["change"])
+    def hide(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Hide from fans"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.set_hidden(
+                moderator=mod, item=obj, hidden=True, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Restore hidden (asks for a reason)"), permissions=["change"])
+    def restore(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Restore"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.set_hidden(
+                moderator=mod, item=obj, hidden=False, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Suspend the authors (asks for days and a reason)"))
+    def suspend_authors(self, request, queryset):
+        def apply(mod, obj, data):
+            for author in _authors(obj):
+                services.suspend_user(
+                    moderator=mod, user=author, days=data["days"], reason=data["reason"]
+                )
+
+        return _moderate(
+            self, request, queryset, title=_("Suspend"), form_class=SuspendForm, apply=apply
+        )
+
+    def has_suspend_authors_permission(self, request):
+        return request.user.has_perm("accounts.change_user")
+
+
+@admin.register(Thread)
+class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "product",
+        "kind",
+        "status",
+        "author",
+        "reply_count",
+        "me_too_count",
+        "locked",
+        "is_hidden",
+        "is_deleted",
+        "created_at",
+    ]
+    list_filter = ["kind", "status", "locked", "is_hidden", "is_deleted", "product__brand"]
+    list_select_related = ["product", "author"]
+    search_fields = ["title", "external_id"]
+    show_full_result_count = False  # no COUNT(*) over 100,000 threads on every page
+    date_hierarchy = "created_at"
+    raw_id_fields = ["author"]
+    readonly_fields = [
+        "product",
+        "status",
+        "fixed_in",
+        "locked",
+        "is_hidden",
+        "is_deleted",
+        "pinned_post",
+        "reply_count",
+        "me_too_count",
+        "last_activity_at",
+        "created_at",
+        "edited_at",
+        "external_id",
+        "source_url",
+    ]
+    fields = ["title", "body", "firmware", "kind", "author", *readonly_fields]
+    actions = [
+        "hide",
+        "restore",
+        "lock",
+        "unlock",
+        "move",
+        "change_status",
+        "unpin",
+        "suspend_authors",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        obj.body_html = markdown.render(obj.body)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Lock (asks for a reason)"), permissions=["change"])
+    def lock(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Lock threads"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.set_locked(
+                moderator=mod, thread=obj, locked=True, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Unlock (asks for a reason)"), permissions=["change"])
+    def unlock(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Unlock threads"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.set_locked(
+                moderator=mod, thread=obj, locked=False, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Move to another product"), permissions=["change"])
+    def move(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Move threads"),
+            form_class=MoveForm,
+            apply=lambda mod, obj, data: services.move_thread(
+                moderator=mod, thread=obj, product=data["product"], reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Change status (notifies followers)"), permissions=["change"])
+    def change_status(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Change status"),
+            form_class=StatusForm,
+            apply=lambda mod, obj, data: services.set_thread_status(
+                thread=obj,
+                status=data["status"],
+                fixed_in=data["fixed_in"],
+                actor=mod,
+                reason=data["reason"],
+            ),
+        )
+
+    @admin.action(description=_("Unpin the answer"), permissions=["change"])
+    def unpin(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Unpin the answer"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.pin_answer(
+                moderator=mod, thread=obj, post=None, reason=data["reason"]
+            ),
+        )
+
+
+@admin.register(Post)
+class PostAdmin(ModerationMixin, admin.ModelAdmin):
+    list_display = ["__str__", "thread", "author", "is_official", "is_hidden", "is_deleted"]
+    list_filter = ["is_official", "is_hidden", "is_deleted"]
+    list_select_related = ["thread", "author"]
+    search_fields = ["external_id"]
+    show_full_result_count = False
+    raw_id_fields = ["thread", "author"]
+    readonly_fields = [
+        "thread",
+        "is_official",
+        "is_hidden",
+        "is_deleted",
+        "created_at",
+        "edited_at",
+        "external_id",
+        "source_url",
+    ]
+    fields = ["body", "firmware", "author", *readonly_fields]
+    actions = ["hide", "restore", "pin", "suspend_authors"]
+
+    def save_model(self, request, obj, form, change):
+        obj.body_html = markdown.render(obj.body)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Pin as the thread's answer (official replies)"))
+    def pin(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Pin as the answer"),
+            form_class=ReasonForm,
+            apply=lambda mod, obj, data: services.pin_answer(
+                moderator=mod, thread=obj.thread, post=obj, reason=data["reason"]
+            ),
+        )
+
+    def has_pin_permission(self, request):
+        return request.user.has_perm("forum.change_thread")
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "reason", "status", "thread", "post", "reporter", "created_at"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["thread", "post", "reporter"]
+    readonly_fields = [
+        "reporter",
+        "thread",
+        "post",
+        "reason",
+        "detail",
+        "status",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+    ]
+    actions = ["hide_and_resolve", "resolve", "dismiss", "suspend_authors"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("thread__search_vector", "post__search_vector")
+            .order_by("status", "-created_at")
+        )
+
+    @admin.action(description=_("Hide the flagged post and resolve"), permissions=["change"])
+    def hide_and_resolve(self, request, queryset):
+        def apply(mod, flag, data):
+            services.set_hidden(
+                moderator=mod, item=flag.post or flag.thread, hidden=True, reason=data["reason"]
+            )
+            services.close_flag(moderator=mod, flag=flag, resolved=True, reason=data["reason"])
+
+        return _moderate(
+            self, request, queryset, title=_("Hide and resolve"), form_class=ReasonForm, apply=apply
+        )
+
+    @admin.action(description=_("Resolve (action taken)"), permissions=["change"])
+    def resolve(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Resolve flags"),
+            form_class=ReasonForm,
+            apply=lambda mod, flag, data: services.close_flag(
+                moderator=mod, flag=flag, resolved=True, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Dismiss (nothing wrong)"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        return _moderate(
+            self,
+            request,
+            queryset,
+            title=_("Dismiss flags"),
+            form_class=ReasonForm,
+            apply=lambda mod, flag, data: services.close_flag(
+                moderator=mod, flag=flag, resolved=False, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Suspend the flagged post's author"))
+    def suspend_authors(self, request, queryset):
+        def apply(mod, flag, data):
+            target = flag.post or flag.thread
+            for author in _authors(target):
+                services.suspend_user(
+                    moderator=mod, user=author, days=data["days"], reason=data["reason"]
+                )
+
+        return _moderate(
+            self, request, queryset, title=_("Suspend"), form_class=SuspendForm, apply=apply
+        )
+
+    def has_suspend_authors_permission(self, request):
+        return request.user.has_perm("accounts.change_user")
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The log: read-only, for everyone with the view permission."""
+
+    list_display = ["created_at", "moderator", "action", "thread", "post", "target_user", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["moderator", "thread", "post", "target_user"]
+    search_fields = ["reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Screenshot)
+class ScreenshotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "thread", "post", "width", "height", "created_at"]
+    list_select_related = ["thread", "post"]
+    raw_id_fields = ["thread", "post"]

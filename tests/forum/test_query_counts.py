@@ -1,0 +1,72 @@
+"""Pages cost a fixed number of queries whatever the number of rows they show."""
+
+import pytest
+from django.urls import reverse
+
+from forum import services
+from tests.factories import PostFactory, ThreadFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Anonymous: the page's own queries. Signed in: + session, user, bell count.
+SIGNED_IN_EXTRA = 3
+
+
+def _threads(product, n):
+    for i in range(n):
+        ThreadFactory(product=product, author=UserFactory(), reply_count=i, me_too_count=i)
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_home_costs_the_same_for_1_and_25_threads(
+    client, django_assert_num_queries, product, fan, rows, signed_in
+):
+    _threads(product, rows)
+    if signed_in:
+        client.force_login(fan)
+    # count + page + hot threads
+    with django_assert_num_queries(3 + (SIGNED_IN_EXTRA if signed_in else 0)):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="thread-row"') >= rows
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_product_page_costs_the_same_for_1_and_25_threads(
+    client, django_assert_num_queries, product, fan, rows, signed_in
+):
+    _threads(product, rows)
+    if signed_in:
+        client.force_login(fan)
+    # product + count + page
+    with django_assert_num_queries(3 + (SIGNED_IN_EXTRA if signed_in else 0)):
+        response = client.get(reverse("forum:product", args=[product.slug]) + "?kind=problem")
+    assert response.content.decode().count('class="thread-row"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_thread_page_costs_the_same_for_1_and_25_replies(
+    client, django_assert_num_queries, product, fan, manager, png_upload, rows, signed_in
+):
+    thread = services.create_thread(
+        author=UserFactory(), title="Layar berkedip", body="x", product=product
+    )
+    for i in range(rows - 1):
+        PostFactory(
+            thread=thread, author=UserFactory() if i % 2 else manager, is_official=i % 2 == 0
+        )
+    answer = services.create_post(author=manager, thread=thread, body="Jawaban resmi")
+    services.pin_answer(moderator=manager, thread=thread, post=answer)
+    if signed_in:
+        client.force_login(fan)
+    # thread (+ me too/follow flags) + reply count + replies + screenshots
+    # (+ firmware suggestions for the reply form when signed in)
+    with django_assert_num_queries(4 + (SIGNED_IN_EXTRA + 1 if signed_in else 0)):
+        response = client.get(thread.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('<li class="post') == rows
+    assert "Jawaban resmi" in html.split('id="replies-h"')[0]  # pinned above the replies

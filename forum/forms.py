@@ -63,7 +63,7 @@ class ThreadForm(_PostingForm):
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         min_length=5,
-        help_text=_("Say what goes wrong, e.g. \u201cBattery drains overnight after update\u201d."),
+        help_text=_("Say what goes wrong, e.g. “Battery drains overnight after update”."),
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Kind.choices, initial=Kind.PROBLEM, widget=forms.RadioSelect

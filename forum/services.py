@@ -253,7 +253,7 @@ def toggle_me_too(*, user: User, thread: Thread) -> tuple[bool, int]:
     removes it. The author's own thread already counts them, so they cannot add one.
     """
     if thread.kind != Kind.PROBLEM:
-        raise ForumError(_("Only problem reports take a \u201cme too\u201d."), code="not_problem")
+        raise ForumError(_("Only problem reports take a “me too”."), code="not_problem")
     if thread.author_id == user.pk:
         raise ForumError(_("You reported this problem yourself."), code="own_thread")
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()

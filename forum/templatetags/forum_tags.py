@@ -24,13 +24,13 @@ def notification_text(item: Notification) -> str:
     actor = str(item.actor) if item.actor_id and item.actor else _("Someone")
     title = item.thread.title if item.thread_id and item.thread else ""
     if item.verb == Notification.Verb.REPLY:
-        return _("%(actor)s replied in \u201c%(title)s\u201d") % {"actor": actor, "title": title}
+        return _("%(actor)s replied in “%(title)s”") % {"actor": actor, "title": title}
     if item.verb == Notification.Verb.OFFICIAL:
-        return _("Official answer in \u201c%(title)s\u201d") % {"title": title}
+        return _("Official answer in “%(title)s”") % {"title": title}
     if item.verb == Notification.Verb.STATUS:
         new = item.extra.get("new", "")
         label = Status(new).label if new in Status.values else new
-        text = _("\u201c%(title)s\u201d is now: %(status)s") % {"title": title, "status": label}
+        text = _("“%(title)s” is now: %(status)s") % {"title": title, "status": label}
         if item.extra.get("fixed_in"):
             text += " " + _("(fixed in %(version)s)") % {"version": item.extra["fixed_in"]}
         return text

@@ -87,3 +87,20 @@ def executable_parts(html: str) -> list[str]:
     collector = _Collector()
     collector.feed(html)
     return collector.problems
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so assertions read like the English UI; tests of
+    the Indonesian UI pass HTTP_ACCEPT_LANGUAGE="id" explicitly."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -174,11 +174,13 @@ STORAGES = {
 }
 
 # Celery: no broker means tasks run eagerly in the calling process (the embedded default).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+BROKER_CONFIGURED = bool(env("CELERY_BROKER_URL", default=""))
+# Eager tasks never touch a broker; "memory://" only keeps Celery from looking for AMQP.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or None
 if not CELERY_RESULT_BACKEND and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
@@ -190,8 +192,19 @@ CELERY_TIMEZONE = TIME_ZONE
 # Publishing a task must never hang a web request for long when the broker is down:
 # the sweeper picks up whatever could not be queued.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Periodic jobs (Celery beat); every interval in seconds, from the environment.
 CELERY_BEAT_SCHEDULE: dict = {
     "forum-daily-digest": {"task": "forum.tasks.send_daily_digests", "schedule": 24 * 3600},
+    "triage-sweep": {"task": "triage.sweep", "schedule": env.int("TRIAGE_SWEEP_SECONDS", 60)},
+    "triage-spikes": {
+        "task": "triage.detect_spikes",
+        "schedule": env.int("TRIAGE_SPIKE_SECONDS", 120),
+    },
+    "triage-heat": {"task": "triage.refresh_heat", "schedule": env.int("TRIAGE_HEAT_SECONDS", 600)},
+    "triage-consolidate": {
+        "task": "triage.consolidate",
+        "schedule": env.int("TRIAGE_CONSOLIDATE_SECONDS", 3600),
+    },
 }
 
 REST_FRAMEWORK = {

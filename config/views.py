@@ -25,7 +25,7 @@ def _check_broker() -> str:
 def healthz(request):
     """200 with {"database": "ok", ...} when every configured dependency answers, else 503."""
     checks = {"database": _check_database}
-    if settings.CELERY_BROKER_URL:
+    if settings.BROKER_CONFIGURED:
         checks["broker"] = _check_broker
     report, healthy = {}, True
     for name, check in checks.items():

@@ -59,6 +59,7 @@ def test_healthz_reports_the_database(client):
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, settings):
+    settings.BROKER_CONFIGURED = True
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503

@@ -1,0 +1,330 @@
+"""The triage pipeline with tasks run in-process: every thread lands in a cluster."""
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from forum import services as forum_services
+from forum.models import Kind, MeToo, Notification, Thread
+from tests.factories import ManagerFactory, UserFactory
+from tests.triage.reports import A55, EXPECTED_SEVERITY, REPORTS, RN13P
+from triage import services
+from triage.models import (
+    Alert,
+    Cluster,
+    ClusterStatus,
+    Source,
+    ThreadTriage,
+    TriageEvent,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(phones, django_capture_on_commit_callbacks):
+    """Post a thread as a fan would; its triage task runs when the transaction commits."""
+
+    def _post(
+        title, body, product=RN13P, firmware="", kind=Kind.PROBLEM, author=None, created_at=None
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            return forum_services.create_thread(
+                author=author or UserFactory(),
+                title=title,
+                body=body,
+                product=phones.get(product),
+                firmware=firmware,
+                kind=kind,
+                created_at=created_at,
+            )
+
+    return _post
+
+
+def test_a_posted_thread_is_triaged_into_a_cluster(post):
+    thread = post("Baterai kembung", "baterai hp saya kembung, casing belakang terangkat")
+    triage = ThreadTriage.objects.get(thread=thread)
+    assert triage.severity == "critical"
+    assert any("kembung" in reason for reason in triage.severity_reasons)
+    cluster = triage.cluster
+    assert cluster.product.marketing_name == RN13P
+    assert cluster.threads == 1 and cluster.reporters == 1
+    assert cluster.severity == "critical"
+    assert "kembung" in cluster.severity_reason
+    assert cluster.heat > 0
+    assert TriageEvent.objects.filter(cluster=cluster, action="created").count() == 1
+
+
+def test_running_the_task_twice_changes_nothing(post):
+    thread = post("Bootloop setelah update", "hp bootloop terus di logo setelah update")
+    before = (
+        list(ThreadTriage.objects.values_list("thread_id", "cluster_id", "content_hash")),
+        TriageEvent.objects.count(),
+        Cluster.objects.count(),
+    )
+    services.triage_thread(thread.pk)
+    services.triage_thread(thread.pk)
+    after = (
+        list(ThreadTriage.objects.values_list("thread_id", "cluster_id", "content_hash")),
+        TriageEvent.objects.count(),
+        Cluster.objects.count(),
+    )
+    assert before == after
+
+
+def test_sixty_reports_of_five_problems_cluster_apart_with_the_right_severity(post, phones):
+    truth = {}
+    for problem, product, firmware, title, body in REPORTS:
+        truth[post(title, body, product=product, firmware=firmware).pk] = problem
+    services.consolidate_clusters()
+
+    problems_in = defaultdict(Counter)
+    for thread_id, cluster_id in ThreadTriage.objects.values_list("thread_id", "cluster_id"):
+        problems_in[cluster_id][truth[thread_id]] += 1
+    # No cluster mixes two problems (precision first: a wrong merge hides a problem).
+    assert all(len(problems) == 1 for problems in problems_in.values()), problems_in
+    for problem, expected in EXPECTED_SEVERITY.items():
+        cluster_id, size = max(
+            ((cid, c[problem]) for cid, c in problems_in.items() if problem in c),
+            key=lambda pair: pair[1],
+        )
+        cluster = Cluster.objects.get(pk=cluster_id)
+        assert size >= 5, (problem, problems_in)
+        assert cluster.severity == expected, (problem, cluster.severity_reason)
+        product = A55 if problem in {"no_signal", "camera_crash", "overheat_charging"} else RN13P
+        assert cluster.product == phones[product]
+        assert cluster.top_terms, cluster
+
+
+def test_a_thread_without_product_gets_the_one_it_names(post):
+    thread = post("bootloop abis update", "rn 13 pro gw bootloop abis update kemarin", product=None)
+    thread.refresh_from_db()
+    assert thread.product.marketing_name == RN13P
+    assert thread.triage.cluster.product == thread.product
+    assert TriageEvent.objects.filter(thread=thread, action="product").exists()
+
+
+def test_a_thread_naming_no_product_waits_unassigned_but_is_still_triaged(post):
+    thread = post(
+        "hp panas banget pas dicas", "overheat parah sampe ga bisa dipegang", product=None
+    )
+    triage = ThreadTriage.objects.get(thread=thread)
+    assert triage.cluster.product is None  # the unassigned queue
+    assert triage.severity == "critical"
+    assert "overheat" in triage.concepts
+
+
+def test_suggestions_cluster_apart_from_problems(post):
+    problem = post("Dual app hilang", "fitur dual app hilang setelah update, tidak bisa dibuka")
+    idea = post(
+        "Saran: tambah fitur dual app",
+        "saran: tambah fitur dual app untuk wa",
+        kind=Kind.SUGGESTION,
+    )
+    assert idea.triage.severity == "suggestion"
+    assert idea.triage.cluster.kind == Kind.SUGGESTION
+    assert idea.triage.cluster_id != problem.triage.cluster_id
+
+
+def test_spread_figures_count_people_votes_replies_and_firmware(
+    post, phones, django_capture_on_commit_callbacks
+):
+    first = post(
+        "Sinyal hilang", "sinyal hilang terus, no service", product=A55, firmware="A556EXXU2AXH1"
+    )
+    second = post(
+        "no service terus",
+        "hp sering no service, sinyal ilang",
+        product=A55,
+        firmware="A556EXXU3AXJ2",
+    )
+    assert first.triage.cluster_id == second.triage.cluster_id
+    voter, replier = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.toggle_me_too(user=voter, thread=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.create_post(author=replier, thread=second, body="sama, di sini juga")
+    cluster = Cluster.objects.get(pk=first.triage.cluster_id)
+    assert cluster.threads == 2
+    assert cluster.me_too == 1
+    assert cluster.replies == 1
+    assert cluster.reporters == 3  # two authors and the "me too"; the replier only replied
+    assert cluster.firmware == {"A556EXXU2AXH1": 1, "A556EXXU3AXJ2": 1}
+    assert cluster.reports_24h == 3
+    assert sum(n for _, n in cluster.daily) == 3
+    assert cluster.per_100k_devices == pytest.approx(3 * 100_000 / 2_000_000)
+    assert cluster.products == [phones[A55].pk]
+
+
+def test_a_me_too_raises_heat(post, django_capture_on_commit_callbacks):
+    thread = post("Kamera force close", "aplikasi kamera force close", product=A55)
+    before = Cluster.objects.get(pk=thread.triage.cluster_id).heat
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.toggle_me_too(user=UserFactory(), thread=thread)
+    assert Cluster.objects.get(pk=thread.triage.cluster_id).heat > before
+
+
+def test_a_report_from_a_later_firmware_reopens_a_fixed_cluster_as_regressed(post):
+    ManagerFactory(email="rina@example.com")
+    first = post(
+        "Bootloop setelah update",
+        "hp bootloop terus di logo setelah update",
+        firmware="OS1.0.9.0.UNFIDXM",
+    )
+    cluster = first.triage.cluster
+    services.set_status(cluster, ClusterStatus.FIXED, fixed_in="OS1.0.11.0")
+
+    older = post(
+        "masih bootloop", "hp masih bootloop di logo setelah update", firmware="OS1.0.10.0.UNFIDXM"
+    )
+    assert older.triage.cluster_id == cluster.pk
+    cluster.refresh_from_db()
+    assert cluster.status == ClusterStatus.FIXED  # that fan simply has not updated yet
+
+    later = post(
+        "bootloop lagi", "hp bootloop lagi di logo setelah update", firmware="OS1.0.12.0.UNFIDXM"
+    )
+    assert later.triage.cluster_id == cluster.pk
+    cluster.refresh_from_db()
+    assert cluster.status == ClusterStatus.REGRESSED
+    alert = Alert.objects.get(kind=Alert.Kind.REGRESSION, cluster=cluster)
+    assert "OS1.0.12.0" in alert.message
+    assert mail.outbox and mail.outbox[-1].to == ["rina@example.com"]
+
+
+def test_firmware_comparison():
+    assert services.firmware_at_or_after("OS2.0.5.0.VLQIDXM", "OS2.0.5.0")
+    assert services.firmware_at_or_after("OS2.0.10.0.VLQIDXM", "2.0.5")
+    assert not services.firmware_at_or_after("OS2.0.4.0.VLQIDXM", "OS2.0.5.0")
+    assert not services.firmware_at_or_after("", "OS2.0.5.0")
+    assert not services.firmware_at_or_after("A556EXXU2AXH1", "OS2.0.5.0")
+
+
+def test_a_status_change_reaches_every_thread_and_its_followers(post, phones):
+    a = post("Kamera crash", "kamera crash terus pas mau foto", product=A55)
+    b = post("kamera crash lagi", "aplikasi kamera crash terus, keluar sendiri", product=A55)
+    assert a.triage.cluster_id == b.triage.cluster_id
+    manager = ManagerFactory()
+    services.set_status(
+        a.triage.cluster, ClusterStatus.FORWARDED, actor=manager, note="to camera team"
+    )
+    statuses = set(Thread.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True))
+    assert statuses == {"investigating"}
+    notified = set(Notification.objects.filter(verb="status").values_list("recipient", flat=True))
+    assert notified == {a.author_id, b.author_id}
+    event = TriageEvent.objects.get(action="status")
+    assert event.actor == manager and event.note == "to camera team"
+
+
+def test_the_pipeline_costs_the_same_queries_whatever_the_number_of_clusters(
+    post, django_assert_max_num_queries
+):
+    def triage_one(n):
+        thread = forum_services.create_thread(
+            author=UserFactory(),
+            title=f"Sinyal hilang {n}",
+            body="sinyal hilang no service",
+            product=None,
+            firmware="A556EXXU2AXH1",
+        )
+        return thread
+
+    for _, product, firmware, title, body in REPORTS[:10]:
+        post(title, body, product=product, firmware=firmware)
+    post("Sinyal hilang 0", "sinyal hilang no service", product=None)  # both below join it
+    thread = triage_one(1)
+    with django_assert_max_num_queries(40) as small:
+        services.triage_thread(thread.pk)
+    for _, product, firmware, title, body in REPORTS[10:]:
+        post(title, body, product=product, firmware=firmware)
+    thread = triage_one(2)
+    with django_assert_max_num_queries(40) as large:
+        services.triage_thread(thread.pk)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_steady_traffic_opens_no_alert_and_a_burst_does(post, django_capture_on_commit_callbacks):
+    ManagerFactory(email="rina@example.com")
+    now = timezone.now()
+    # A week of steady reports: one every four hours.
+    for hours_ago in range(4, 24 * 7, 4):
+        thread = post(
+            "Sinyal hilang",
+            "sinyal hilang terus, no service",
+            product=A55,
+            created_at=now - timedelta(hours=hours_ago),
+        )
+        assert thread.triage.cluster_id
+    assert services.detect_spikes() == []
+    assert not Alert.objects.exists()
+
+    # Then twelve in the last hour.
+    for minutes_ago in range(12):
+        post(
+            "no service lagi",
+            "sinyal hilang, no service",
+            product=A55,
+            created_at=now - timedelta(minutes=minutes_ago * 4),
+        )
+    with django_capture_on_commit_callbacks(execute=True):  # alerts are mailed on commit
+        alerts = services.detect_spikes()
+    kinds = {a.kind for a in alerts}
+    assert kinds == {Alert.Kind.SPIKE, Alert.Kind.PRODUCT_SPIKE}
+    spike = next(a for a in alerts if a.kind == Alert.Kind.SPIKE)
+    assert spike.data["observed"] >= 12
+    assert any("Spike" in m.subject or "Lonjakan" in m.subject for m in mail.outbox)
+    # Still bursting a minute later: the open alert is not opened again.
+    assert services.detect_spikes() == []
+
+
+def test_the_batch_pass_never_moves_a_thread_a_manager_placed(post):
+    a = post("Kamera force close", "aplikasi kamera force close", product=A55)
+    b = post("Baterai boros", "baterai boros parah setelah update", product=A55)
+    manager = ManagerFactory()
+    # A manager files the battery thread under the camera cluster (whatever the engine thinks).
+    ThreadTriage.objects.filter(thread=b).update(
+        cluster=a.triage.cluster, assignment=Source.MANAGER, assigned_by=manager
+    )
+    services.consolidate_clusters()
+    assert ThreadTriage.objects.get(thread=b).cluster_id == a.triage.cluster_id
+
+
+def test_the_sweeper_triages_threads_whose_task_never_ran(phones):
+    # Written without the pipeline hook, as if the broker had been down.
+    thread = Thread.objects.create(
+        title="Kamera force close",
+        body="kamera force close terus",
+        product=phones[A55],
+        created_at=timezone.now() - timedelta(minutes=5),
+    )
+    assert services.untriaged_threads() == [thread.pk]
+    services.triage_thread(thread.pk)
+    assert services.untriaged_threads() == []
+    assert TriageEvent.objects.filter(thread=thread, action="assigned").count() == 1
+
+
+def test_an_edited_thread_is_read_again(post, django_capture_on_commit_callbacks):
+    thread = post("Kamera", "kamera kadang lambat", product=A55)
+    assert thread.triage.severity == "minor"
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.edit_thread(
+            user=thread.author,
+            thread=thread,
+            title="Kamera meledak",
+            body="baterai kembung dan hp berasap",
+            firmware="",
+            kind="problem",
+        )
+    assert ThreadTriage.objects.get(thread=thread).severity == "critical"
+
+
+def test_me_too_rows_count_once_per_person(post):
+    thread = post("Sinyal hilang", "sinyal hilang no service", product=A55)
+    voter = UserFactory()
+    MeToo.objects.create(thread=thread, user=voter)
+    services.refresh_figures([thread.triage.cluster_id])
+    assert Cluster.objects.get(pk=thread.triage.cluster_id).reporters == 2

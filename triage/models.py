@@ -1,0 +1,317 @@
+"""Triage in the database: clusters of threads, what the engine decided, alerts, forwards.
+
+The database is the source of truth. Each thread's engine output (terms, severity,
+escalation, product guess) is kept in ``ThreadTriage``; any worker rebuilds the engine's
+in-memory index from those rows. Writes go through ``triage.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Kind, Product, Thread
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    MAJOR = "major", _("Major")
+    MINOR = "minor", _("Minor")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.MINOR: 2, Severity.SUGGESTION: 3}
+
+
+class ClusterStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONFIRMED = "confirmed", _("Confirmed")
+    FORWARDED = "forwarded", _("Forwarded to engineering")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by engineering")
+    FIXED = "fixed", _("Fixed")
+    WONT_FIX = "wont_fix", _("Won't fix")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REGRESSED = "regressed", _("Regressed")
+
+
+class Source(models.TextChoices):
+    ENGINE = "engine", _("Engine")
+    MANAGER = "manager", _("Community manager")
+
+
+class Cluster(models.Model):
+    """One problem (or suggestion) of one product, reported in one or more threads.
+
+    ``key`` is the engine's name for the cluster: the id of the thread that opened it.
+    It stays when the cluster grows, shrinks or absorbs another, so links and
+    engineering tickets keep pointing at the same row. A cluster without a product is
+    in the "unassigned" queue: the engine could not tell which product it is about.
+
+    Spread figures are recomputed from the member threads by
+    ``triage.services.refresh_figures``; ``heat`` ranks the queue (see
+    ``triage.engine.spread.HEAT_FORMULA``).
+    """
+
+    key = models.BigIntegerField(_("engine key"), unique=True, editable=False)
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clusters",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROBLEM)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    top_terms = models.JSONField(_("top terms"), default=list, blank=True)
+
+    severity = models.CharField(
+        _("severity"), max_length=12, choices=Severity.choices, default=Severity.MINOR
+    )
+    severity_source = models.CharField(
+        _("severity set by"), max_length=8, choices=Source.choices, default=Source.ENGINE
+    )
+    severity_reason = models.TextField(_("why this severity"), blank=True)
+    severity_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("severity set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=ClusterStatus.choices, default=ClusterStatus.NEW
+    )
+    fixed_in = models.CharField(_("fixed in version"), max_length=80, blank=True)
+    ticket_url = models.URLField(_("engineering ticket"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+    )
+
+    heat = models.FloatField(_("heat"), default=0.0)
+    escalation = models.FloatField(_("escalation risk"), default=0.0)
+    escalation_reasons = models.JSONField(_("escalation words"), default=list, blank=True)
+    threads = models.PositiveIntegerField(_("threads"), default=0)
+    reporters = models.PositiveIntegerField(_("people affected"), default=0)
+    me_too = models.PositiveIntegerField(_("me too"), default=0)
+    replies = models.PositiveIntegerField(_("replies"), default=0)
+    reports_24h = models.PositiveIntegerField(_("reports, last 24 h"), default=0)
+    reports_prev_24h = models.PositiveIntegerField(_("reports, 24 h before"), default=0)
+    reports_per_hour = models.FloatField(_("reports an hour, last 24 h"), default=0.0)
+    growth = models.FloatField(_("growth against the previous 24 h"), default=0.0)
+    per_100k_devices = models.FloatField(_("people per 100,000 devices"), null=True, blank=True)
+    firmware = models.JSONField(_("firmware versions"), default=dict, blank=True)
+    products = models.JSONField(_("products affected"), default=list, blank=True)
+    daily = models.JSONField(_("reports per day"), default=list, blank=True)
+
+    first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        indexes = [
+            models.Index(fields=["-heat", "id"], name="cluster_heat_idx"),
+            models.Index(fields=["product", "-heat"], name="cluster_product_heat_idx"),
+            models.Index(fields=["status", "-heat"], name="cluster_status_heat_idx"),
+            models.Index(fields=["-last_seen", "id"], name="cluster_last_seen_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:triage_cluster_change", args=[self.pk])
+
+
+class ThreadTriage(models.Model):
+    """What the engine decided about one thread, and the cluster it is a member of.
+
+    ``content_hash`` is the hash of what the engine read (title, body, product,
+    firmware, kind): a task that finds it unchanged does nothing, so running it twice
+    changes nothing. ``assignment`` says whether the engine or a manager put the thread
+    in its cluster; the batch pass never moves a thread a manager placed.
+    """
+
+    thread = models.OneToOneField(
+        Thread, on_delete=models.CASCADE, primary_key=True, related_name="triage"
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    similarity = models.FloatField(_("similarity"), default=0.0)
+    assignment = models.CharField(
+        _("assigned by"), max_length=8, choices=Source.choices, default=Source.ENGINE
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product (as triaged)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product_confidence = models.FloatField(_("product confidence"), default=0.0)
+    product_source = models.CharField(_("product from"), max_length=20, blank=True)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
+    severity_reasons = models.JSONField(_("severity reasons"), default=list, blank=True)
+    escalation = models.FloatField(_("escalation risk"), default=0.0)
+    escalation_reasons = models.JSONField(_("escalation words"), default=list, blank=True)
+    concepts = models.JSONField(_("symptoms"), default=list, blank=True)
+    firmware_parts = models.JSONField(_("firmware parts"), default=list, blank=True)
+    terms = models.JSONField(_("terms"), default=dict)
+    content_hash = models.CharField(max_length=64)
+    triaged_at = models.DateTimeField(_("triaged"), db_index=True)
+
+    class Meta:
+        verbose_name = _("thread triage")
+        verbose_name_plural = _("thread triage")
+
+    def __str__(self) -> str:
+        return f"{self.thread_id} → {self.cluster_id}"
+
+
+class Forward(models.Model):
+    """A cluster handed to engineering, by whom, with what note and ticket."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="forwards")
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    ticket_url = models.URLField(_("engineering ticket"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("forwarded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("forward")
+        verbose_name_plural = _("forwards")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} → engineering"
+
+
+class Alert(models.Model):
+    """Something managers must look at now: a spike, a regression, a post going public."""
+
+    class Kind(models.TextChoices):
+        SPIKE = "spike", _("Spike")
+        PRODUCT_SPIKE = "product_spike", _("Spike across a product")
+        REGRESSION = "regression", _("Regression")
+        ESCALATION = "escalation", _("Escalation")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    message = models.CharField(_("message"), max_length=300)
+    data = models.JSONField(_("figures"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(
+                fields=["-opened_at"], name="alert_open_idx", condition=models.Q(closed_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TriageEvent(models.Model):
+    """The audit log: every triage action, by the engine (no actor) or by a person."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Cluster opened")
+        ASSIGNED = "assigned", _("Thread assigned")
+        MOVED = "moved", _("Thread moved")
+        MERGED = "merged", _("Clusters merged")
+        UNMERGED = "unmerged", _("Merge undone")
+        SPLIT = "split", _("Cluster split")
+        SEVERITY = "severity", _("Severity set")
+        STATUS = "status", _("Status changed")
+        FORWARDED = "forwarded", _("Forwarded to engineering")
+        REGRESSED = "regressed", _("Reopened as regressed")
+        PRODUCT = "product", _("Product set")
+        ALERT = "alert", _("Alert opened")
+        REPLIED = "replied", _("Official reply posted")
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("triage event")
+        verbose_name_plural = _("triage events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EngineState(models.Model):
+    """One row: a counter bumped whenever clusters change wholesale (batch pass, a
+    manager's merge or move), so every worker knows to rebuild its in-memory index."""
+
+    generation = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("engine state")
+        verbose_name_plural = _("engine state")
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"

@@ -1,0 +1,745 @@
+"""Every triage write: one function per change of state, called by tasks, admin and API.
+
+The per-thread pipeline (``triage_thread``) asks the engine about a thread, puts it in a
+cluster and refreshes that cluster's figures; periodic jobs recompute heat
+(``refresh_figures``), look for spikes (``detect_spikes``) and consolidate clusters
+(``consolidate_clusters``). Every change lands in the audit log (``TriageEvent``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate, TruncHour
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import COMMUNITY_MANAGER
+from forum import services as forum_services
+from forum.models import VISIBLE, Follow, Kind, MeToo, Notification, Product, Status, Thread
+from triage import engine, index
+from triage.engine.spread import SpreadFigures, detect_spike, heat
+from triage.models import (
+    SEVERITY_RANK,
+    Alert,
+    Cluster,
+    ClusterStatus,
+    Severity,
+    Source,
+    ThreadTriage,
+    TriageEvent,
+)
+
+log = logging.getLogger(__name__)
+
+# Bump when the engine's decisions change, so the sweeper re-triages every thread.
+ENGINE_VERSION = "1"
+# Below this the engine's product guess is not trusted and the thread waits, unassigned.
+PRODUCT_CONFIDENCE = 0.6
+# A level must be held by this share of a cluster's threads to be the cluster's severity.
+SEVERITY_SHARE = 0.25
+DAILY_DAYS = 30
+
+# What fans see on their threads for each cluster status.
+THREAD_STATUS = {
+    ClusterStatus.NEW: Status.OPEN,
+    ClusterStatus.CONFIRMED: Status.ACKNOWLEDGED,
+    ClusterStatus.FORWARDED: Status.INVESTIGATING,
+    ClusterStatus.ACKNOWLEDGED: Status.INVESTIGATING,
+    ClusterStatus.FIXED: Status.FIXED,
+    ClusterStatus.WONT_FIX: Status.CLOSED,
+    ClusterStatus.REGRESSED: Status.INVESTIGATING,
+}
+
+
+def content_hash(thread: Thread) -> str:
+    """What the engine reads of a thread; unchanged means there is nothing to redo."""
+    source = "\x1f".join(
+        [
+            ENGINE_VERSION,
+            thread.title,
+            thread.body,
+            str(thread.product_id or ""),
+            thread.firmware,
+            thread.kind,
+        ]
+    )
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def log_event(action: str, *, cluster=None, thread=None, actor=None, note="", **data) -> None:
+    """Append one line to the audit log."""
+    TriageEvent.objects.create(
+        action=action, cluster=cluster, thread=thread, actor=actor, note=note, data=data
+    )
+
+
+# --- the per-thread pipeline -------------------------------------------------------------
+
+
+def triage_thread(thread_id: int) -> ThreadTriage | None:
+    """Analyse one thread, place it in a cluster and refresh that cluster's figures.
+
+    Idempotent: a thread whose content did not change since it was triaged is left
+    alone, so a task that runs twice (acks_late, the sweeper) changes nothing. A thread
+    already in a cluster stays there when edited (the batch pass moves it if it
+    drifted). Returns the thread's triage row, or None for a deleted thread.
+    """
+    thread = Thread.objects.filter(pk=thread_id).select_related("product").first()
+    if thread is None:
+        return None
+    digest = content_hash(thread)
+    existing = ThreadTriage.objects.filter(thread=thread).first()
+    if existing and existing.content_hash == digest and existing.cluster_id:
+        return existing
+
+    analysis = engine.analyse(
+        thread.title,
+        thread.body,
+        product=str(thread.product_id) if thread.product_id else None,
+        firmware=thread.firmware or None,
+        catalog=index.catalog(),
+    )
+    product_id = _decide_product(thread, analysis.product)
+    now = timezone.now()
+    row = existing or ThreadTriage(thread=thread)
+    row.product_id = product_id
+    row.product_confidence = analysis.product.confidence
+    row.product_source = analysis.product.source
+    row.severity = _thread_severity(thread, analysis)
+    row.severity_reasons = list(analysis.severity.reasons)
+    row.escalation = analysis.escalation.score
+    row.escalation_reasons = list(analysis.escalation.reasons)
+    row.concepts = analysis.concept_ids
+    row.firmware_parts = [p.__dict__ for p in analysis.firmware]
+    row.terms = dict(analysis.terms)
+    row.content_hash = digest
+    row.triaged_at = now
+
+    with transaction.atomic():
+        cluster = row.cluster if row.cluster_id else _assign(thread, row, product_id)
+        row.save()
+    index.note_assignment(now)
+    refresh_figures([cluster.pk])
+    relabel([cluster.pk])
+    _check_regression(cluster, thread)
+    return row
+
+
+def _decide_product(thread: Thread, guess: engine.ProductGuess) -> int | None:
+    if thread.product_id:
+        return thread.product_id
+    if guess.key is None or guess.confidence < PRODUCT_CONFIDENCE:
+        return None  # waits in the unassigned queue for a manager
+    product_id = int(guess.key)
+    # An imported complaint that names its phone gets that product, for fans too.
+    Thread.objects.filter(pk=thread.pk, product__isnull=True).update(product_id=product_id)
+    log_event(
+        TriageEvent.Action.PRODUCT,
+        thread=thread,
+        note=", ".join(guess.matched),
+        product=product_id,
+        confidence=guess.confidence,
+    )
+    return product_id
+
+
+def _thread_severity(thread: Thread, analysis: engine.Analysis) -> str:
+    if thread.kind == Kind.SUGGESTION:
+        return Severity.SUGGESTION
+    return analysis.severity.level
+
+
+def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluster:
+    cluster_index = index.current_index()
+    placed = cluster_index.add(
+        thread.pk, row.terms, index.partition(product_id, thread.kind), thread.title
+    )
+    if placed.created:
+        cluster = _open_cluster(placed.cluster, thread, product_id, row)
+    else:
+        cluster = Cluster.objects.get(key=placed.cluster)
+    row.cluster = cluster
+    row.similarity = round(placed.similarity, 4)
+    row.assignment = Source.ENGINE
+    row.assigned_at = row.triaged_at
+    log_event(
+        TriageEvent.Action.ASSIGNED, cluster=cluster, thread=thread, similarity=row.similarity
+    )
+    return cluster
+
+
+def _open_cluster(key: int, thread: Thread, product_id: int | None, row: ThreadTriage) -> Cluster:
+    try:
+        with transaction.atomic():
+            cluster = Cluster.objects.create(
+                key=key,
+                product_id=product_id,
+                kind=Kind.SUGGESTION if thread.kind == Kind.SUGGESTION else Kind.PROBLEM,
+                label=thread.title[:300],
+                severity=row.severity,
+                severity_reason="; ".join(row.severity_reasons),
+                first_seen=thread.created_at,
+                last_seen=thread.created_at,
+            )
+    except IntegrityError:  # the same task ran twice at once; the other one won
+        return Cluster.objects.get(key=key)
+    log_event(TriageEvent.Action.CREATED, cluster=cluster, thread=thread)
+    return cluster
+
+
+# --- figures and heat --------------------------------------------------------------------
+
+
+def _cluster_severity(votes: Counter, total: int) -> tuple[str, int]:
+    """The worst level held by at least SEVERITY_SHARE of the threads, and its count."""
+    for level in sorted(votes, key=lambda s: SEVERITY_RANK.get(s, 9)):
+        if votes[level] >= max(1.0, SEVERITY_SHARE * total):
+            return level, votes[level]
+    level = votes.most_common(1)[0][0] if votes else Severity.MINOR
+    return level, votes[level]
+
+
+def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> int:
+    """Recompute spread, severity and heat of these clusters from their threads.
+
+    A fixed number of grouped queries whatever the number of clusters, then one bulk
+    update. Returns how many clusters were refreshed.
+    """
+    ids = list(set(cluster_ids))
+    if not ids:
+        return 0
+    now = now or timezone.now()
+    day_ago, two_days_ago = now - timedelta(hours=24), now - timedelta(hours=48)
+    members = Thread.objects.filter(VISIBLE, triage__cluster_id__in=ids)
+    stats = {
+        r["triage__cluster_id"]: r
+        for r in members.values("triage__cluster_id").annotate(
+            threads=Count("id"),
+            me_too=Sum("me_too_count"),
+            replies=Sum("reply_count"),
+            first=Min("created_at"),
+            last=Max("created_at"),
+            escalation=Max("triage__escalation"),
+            recent=Count("id", filter=Q(created_at__gte=day_ago)),
+            previous=Count("id", filter=Q(created_at__gte=two_days_ago, created_at__lt=day_ago)),
+        )
+    }
+    me_toos = MeToo.objects.filter(thread__in=members)
+    for r in me_toos.values("thread__triage__cluster_id").annotate(
+        last=Max("created_at"),
+        recent=Count("id", filter=Q(created_at__gte=day_ago)),
+        previous=Count("id", filter=Q(created_at__gte=two_days_ago, created_at__lt=day_ago)),
+    ):
+        s = stats.get(r["thread__triage__cluster_id"])
+        if s:
+            s["last"] = max(s["last"], r["last"])
+            s["recent"] += r["recent"]
+            s["previous"] += r["previous"]
+
+    people: dict[int, set] = defaultdict(set)
+    for cid, author, external in members.values_list(
+        "triage__cluster_id", "author_id", "external_author"
+    ):
+        people[cid].add(author or f"ext:{external}")
+    for cid, user in me_toos.values_list("thread__triage__cluster_id", "user_id"):
+        people[cid].add(user)
+
+    daily: dict[int, dict[str, int]] = defaultdict(Counter)
+    since = now - timedelta(days=DAILY_DAYS)
+    tz = timezone.get_default_timezone()
+    for qs, key in ((members, "triage__cluster_id"), (me_toos, "thread__triage__cluster_id")):
+        for r in (
+            qs.filter(created_at__gte=since)
+            .annotate(day=TruncDate("created_at", tzinfo=tz))
+            .values(key, "day")
+            .annotate(n=Count("id"))
+        ):
+            daily[r[key]][r["day"].isoformat()] += r["n"]
+
+    firmware: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in (
+        members.exclude(firmware="")
+        .values("triage__cluster_id", "firmware")
+        .annotate(n=Count("id"))
+    ):
+        firmware[r["triage__cluster_id"]][r["firmware"]] = r["n"]
+    products: dict[int, list[int]] = defaultdict(list)
+    for cid, pid in (
+        members.exclude(product=None).values_list("triage__cluster_id", "product_id").distinct()
+    ):
+        products[cid].append(pid)
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for r in members.values("triage__cluster_id", "triage__severity").annotate(n=Count("id")):
+        votes[r["triage__cluster_id"]][r["triage__severity"]] = r["n"]
+    reasons = dict(
+        ThreadTriage.objects.filter(cluster_id__in=ids)
+        .order_by("cluster_id", "-triaged_at")
+        .values_list("cluster_id", "severity_reasons")
+    )
+    escalation_words = dict(
+        ThreadTriage.objects.filter(cluster_id__in=ids, escalation__gt=0)
+        .order_by("cluster_id", "escalation")
+        .values_list("cluster_id", "escalation_reasons")
+    )
+
+    clusters = list(Cluster.objects.filter(pk__in=ids).select_related("product"))
+    for c in clusters:
+        s = stats.get(c.pk)
+        if s is None:  # emptied by a merge or a move
+            c.threads = c.reporters = c.me_too = c.replies = c.reports_24h = 0
+            c.reports_prev_24h, c.heat, c.growth, c.reports_per_hour = 0, 0.0, 0.0, 0.0
+            continue
+        c.threads, c.me_too, c.replies = s["threads"], s["me_too"] or 0, s["replies"] or 0
+        c.reporters = len(people[c.pk])
+        c.first_seen, c.last_seen = s["first"], s["last"]
+        c.reports_24h, c.reports_prev_24h = s["recent"], s["previous"]
+        c.reports_per_hour = round(s["recent"] / 24, 3)
+        c.growth = round(engine.spread.growth(s["recent"], s["previous"]), 3)
+        c.escalation = round(s["escalation"] or 0.0, 3)
+        c.escalation_reasons = escalation_words.get(c.pk, [])
+        c.firmware = dict(sorted(firmware[c.pk].items(), key=lambda kv: -kv[1]))
+        c.products = sorted(products[c.pk])
+        c.daily = sorted(daily[c.pk].items())
+        devices = c.product.active_devices if c.product else None
+        c.per_100k_devices = (
+            round(engine.spread.per_100k(c.reporters, devices), 2) if devices else None
+        )
+        if c.severity_source == Source.ENGINE:
+            level, count = _cluster_severity(votes[c.pk], c.threads)
+            c.severity = level
+            why = "; ".join(reasons.get(c.pk) or [])
+            c.severity_reason = _("%(count)s of %(total)s reports: %(level)s. %(why)s") % {
+                "count": count,
+                "total": c.threads,
+                "level": level,
+                "why": why,
+            }
+        c.heat = heat(
+            SpreadFigures(
+                severity=c.severity,
+                reporters=c.reporters,
+                me_too=c.me_too,
+                replies=c.replies,
+                reports_last_24h=c.reports_24h,
+                reports_previous_24h=c.reports_prev_24h,
+                days_since_last_report=(now - c.last_seen).total_seconds() / 86400,
+                escalation=c.escalation,
+                active_devices=devices,
+            )
+        )
+    Cluster.objects.bulk_update(
+        clusters,
+        [
+            "threads",
+            "reporters",
+            "me_too",
+            "replies",
+            "first_seen",
+            "last_seen",
+            "reports_24h",
+            "reports_prev_24h",
+            "reports_per_hour",
+            "growth",
+            "escalation",
+            "escalation_reasons",
+            "firmware",
+            "products",
+            "daily",
+            "per_100k_devices",
+            "severity",
+            "severity_reason",
+            "heat",
+            "updated_at",
+        ],
+    )
+    return len(clusters)
+
+
+def refresh_all_figures(batch: int = 500) -> int:
+    """Recompute every live cluster (the periodic heat job), a batch at a time."""
+    ids = list(Cluster.objects.filter(merged_into=None).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        refresh_figures(ids[start : start + batch])
+    return len(ids)
+
+
+# --- status, regressions ------------------------------------------------------------------
+
+
+_VERSION = re.compile(r"\d+(?:\.\d+)+")
+
+
+def _version(text: str) -> tuple[str, tuple[int, ...]] | None:
+    parts = engine.parse_firmware(text)
+    if parts is not None:
+        return parts.family, tuple(int(x) for x in re.findall(r"\d+", parts.version))
+    match = _VERSION.search(text)
+    return ("", tuple(int(x) for x in match.group(0).split("."))) if match else None
+
+
+def firmware_at_or_after(firmware: str, fixed_in: str) -> bool:
+    """Is ``firmware`` the version ``fixed_in`` names, or later? False when unknown."""
+    mine, fixed = _version(firmware or ""), _version(fixed_in or "")
+    if not mine or not fixed or (mine[0] and fixed[0] and mine[0] != fixed[0]):
+        return False
+    return mine[1] >= fixed[1]
+
+
+def _check_regression(cluster: Cluster, thread: Thread) -> None:
+    cluster.refresh_from_db(fields=["status", "fixed_in"])
+    if cluster.status != ClusterStatus.FIXED or not firmware_at_or_after(
+        thread.firmware, cluster.fixed_in
+    ):
+        return
+    set_status(
+        cluster,
+        ClusterStatus.REGRESSED,
+        note=_("Reported again on %(firmware)s, at or after the fix in %(fixed)s.")
+        % {"firmware": thread.firmware, "fixed": cluster.fixed_in},
+    )
+    open_alert(
+        Alert.Kind.REGRESSION,
+        cluster=cluster,
+        message=_("Regression: “%(label)s” reported on %(firmware)s after the fix in %(fixed)s")
+        % {"label": cluster.label, "firmware": thread.firmware, "fixed": cluster.fixed_in},
+        data={"thread": thread.pk, "firmware": thread.firmware, "fixed_in": cluster.fixed_in},
+    )
+
+
+def set_status(
+    cluster: Cluster,
+    status: str,
+    *,
+    actor: User | None = None,
+    fixed_in: str | None = None,
+    ticket_url: str | None = None,
+    note: str = "",
+) -> bool:
+    """Change a cluster's status; every member thread shows it and its followers hear.
+
+    The one path for the admin's action, the engineering feed's write-back and the
+    pipeline's regression check. Returns False when nothing changed.
+    """
+    with transaction.atomic():
+        cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        old = (cluster.status, cluster.fixed_in, cluster.ticket_url)
+        cluster.status = status
+        if fixed_in is not None:
+            cluster.fixed_in = fixed_in.strip()
+        if ticket_url is not None:
+            cluster.ticket_url = ticket_url.strip()
+        if old == (cluster.status, cluster.fixed_in, cluster.ticket_url):
+            return False
+        cluster.save(update_fields=["status", "fixed_in", "ticket_url", "updated_at"])
+        log_event(
+            TriageEvent.Action.STATUS,
+            cluster=cluster,
+            actor=actor,
+            note=note,
+            old=old[0],
+            new=status,
+            fixed_in=cluster.fixed_in,
+            ticket_url=cluster.ticket_url,
+        )
+        thread_status = THREAD_STATUS.get(status)
+        if thread_status:
+            thread_ids = list(cluster.members.values_list("thread_id", flat=True))
+            Thread.objects.filter(pk__in=thread_ids).update(
+                status=thread_status, fixed_in=cluster.fixed_in
+            )
+            _notify_followers(
+                thread_ids,
+                actor=actor,
+                extra={
+                    "old": old[0],
+                    "new": status,
+                    "fixed_in": cluster.fixed_in,
+                    "cluster": cluster.pk,
+                },
+            )
+    return True
+
+
+def _notify_followers(thread_ids: list[int], *, actor: User | None, extra: dict) -> None:
+    """One status notification per follower of the cluster's threads, for their first one."""
+    first_thread: dict[int, int] = {}
+    for thread_id, user_id in (
+        Follow.objects.filter(thread_id__in=thread_ids)
+        .order_by("thread_id")
+        .values_list("thread_id", "user_id")
+    ):
+        first_thread.setdefault(user_id, thread_id)
+    by_thread: dict[int, list[int]] = defaultdict(list)
+    for user_id, thread_id in first_thread.items():
+        by_thread[thread_id].append(user_id)
+    threads = Thread.objects.in_bulk(list(by_thread))
+    for thread_id, user_ids in by_thread.items():
+        forum_services.notify(
+            recipients=user_ids,
+            verb=Notification.Verb.STATUS,
+            thread=threads[thread_id],
+            actor=actor,
+            extra=extra,
+        )
+
+
+# --- alerts and spikes --------------------------------------------------------------------
+
+
+def open_alert(kind: str, *, message: str, cluster=None, product=None, data=None) -> Alert | None:
+    """Open an alert unless the same one is already open; mail community managers."""
+    if Alert.objects.filter(kind=kind, cluster=cluster, product=product, closed_at=None).exists():
+        return None
+    alert = Alert.objects.create(
+        kind=kind, cluster=cluster, product=product, message=message[:300], data=data or {}
+    )
+    log_event(TriageEvent.Action.ALERT, cluster=cluster, note=alert.message, kind=kind)
+    transaction.on_commit(lambda: _mail_managers(alert.pk))
+    return alert
+
+
+def _mail_managers(alert_id: int) -> None:
+    alert = Alert.objects.get(pk=alert_id)
+    recipients = list(
+        User.objects.filter(groups__name=COMMUNITY_MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            subject=f"[Tanggap] {alert.message}",
+            message=f"{alert.message}\n\n{alert.data}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    Alert.objects.filter(pk=alert_id).update(mailed_at=timezone.now())
+
+
+HISTORY_HOURS = 24 * 7
+
+
+def _hourly(rows: Iterable[dict], key: str, start: datetime, hours: int) -> dict:
+    series: dict = defaultdict(lambda: [0] * hours)
+    for r in rows:
+        slot = int((r["hour"] - start).total_seconds() // 3600)
+        if 0 <= slot < hours:
+            series[r[key]][slot] += r["n"]
+    return series
+
+
+def detect_spikes(now: datetime | None = None) -> list[Alert]:
+    """Open an alert for every cluster and product whose report rate just jumped.
+
+    Reports are new threads and "me too" votes. Only series with at least
+    ``MIN_REPORTS`` in the last three hours are tested, against their own past week
+    (``triage.engine.spread.detect_spike``). A fixed number of queries.
+    """
+    now = now or timezone.now()
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    hours = HISTORY_HOURS + 1
+    start = end - timedelta(hours=hours)
+    recent = end - timedelta(hours=3)
+    threads = Thread.objects.filter(VISIBLE, created_at__gte=start)
+    me_toos = MeToo.objects.filter(created_at__gte=start)
+    utc = timezone.get_fixed_timezone(0)
+    opened: list[Alert] = []
+    for group, thread_key, me_too_key in (
+        ("cluster", "triage__cluster_id", "thread__triage__cluster_id"),
+        ("product", "product_id", "thread__product_id"),
+    ):
+        hot = {
+            r[thread_key]
+            for r in threads.filter(created_at__gte=recent)
+            .exclude(**{f"{thread_key}": None})
+            .values(thread_key)
+            .annotate(n=Count("id"))
+            .filter(n__gte=1)
+        } | {
+            r[me_too_key]
+            for r in me_toos.filter(created_at__gte=recent)
+            .exclude(**{f"{me_too_key}": None})
+            .values(me_too_key)
+            .annotate(n=Count("id"))
+        }
+        if not hot:
+            continue
+        series = _hourly(
+            threads.filter(**{f"{thread_key}__in": hot})
+            .annotate(hour=TruncHour("created_at", tzinfo=utc))
+            .values(thread_key, "hour")
+            .annotate(n=Count("id")),
+            thread_key,
+            start,
+            hours,
+        )
+        for key, counts in _hourly(
+            me_toos.filter(**{f"{me_too_key}__in": hot})
+            .annotate(hour=TruncHour("created_at", tzinfo=utc))
+            .values(me_too_key, "hour")
+            .annotate(n=Count("id")),
+            me_too_key,
+            start,
+            hours,
+        ).items():
+            series[key] = [a + b for a, b in zip(series[key], counts, strict=True)]
+        for key, counts in series.items():
+            spike = detect_spike(counts)
+            if not spike.is_spike:
+                continue
+            figures = {
+                "observed": spike.observed,
+                "expected": spike.expected,
+                "window_hours": spike.window_hours,
+                "p_value": spike.p_value,
+            }
+            if group == "cluster":
+                cluster = Cluster.objects.get(pk=key)
+                alert = open_alert(
+                    Alert.Kind.SPIKE,
+                    cluster=cluster,
+                    data=figures,
+                    message=_("Spike: %(n)s reports in %(h)s h (about %(e)s expected): “%(label)s”")
+                    % {
+                        "n": spike.observed,
+                        "h": spike.window_hours,
+                        "e": round(spike.expected, 1),
+                        "label": cluster.label,
+                    },
+                )
+            else:
+                product = Product.objects.get(pk=key)
+                alert = open_alert(
+                    Alert.Kind.PRODUCT_SPIKE,
+                    product=product,
+                    data=figures,
+                    message=_(
+                        "Spike on %(product)s: %(n)s reports in %(h)s h (about %(e)s expected)"
+                    )
+                    % {
+                        "product": product,
+                        "n": spike.observed,
+                        "h": spike.window_hours,
+                        "e": round(spike.expected, 1),
+                    },
+                )
+            if alert:
+                opened.append(alert)
+    return opened
+
+
+# --- the batch pass -------------------------------------------------------------------
+
+
+def consolidate_clusters() -> engine.Consolidation:
+    """Merge clusters that drifted together and move out threads that drifted apart.
+
+    Never undoes a manager: threads a manager placed are not moved, and clusters holding
+    such threads are not merged automatically. The larger cluster of a merge keeps its
+    id; the absorbed one points to it (``merged_into``) so old links still resolve.
+    """
+    cluster_index = index.rebuild()
+    result = cluster_index.consolidate()
+    pinned = set(
+        ThreadTriage.objects.filter(assignment=Source.MANAGER).values_list("thread_id", flat=True)
+    )
+    curated_keys = set(
+        Cluster.objects.filter(members__assignment=Source.MANAGER).values_list("key", flat=True)
+    )
+    by_key = {
+        c.key: c
+        for c in Cluster.objects.filter(
+            key__in={k for pair in result.merges for k in pair}
+            | {m[1] for m in result.moves}
+            | {m[2] for m in result.moves}
+        )
+    }
+    touched: set[int] = set()
+    with transaction.atomic():
+        for kept_key, gone_key in result.merges:
+            kept, gone = by_key.get(kept_key), by_key.get(gone_key)
+            if not kept or not gone or {kept_key, gone_key} & curated_keys:
+                continue
+            ThreadTriage.objects.filter(cluster=gone).update(cluster=kept)
+            gone.merged_into = kept
+            gone.status = ClusterStatus.DUPLICATE
+            gone.save(update_fields=["merged_into", "status", "updated_at"])
+            log_event(
+                TriageEvent.Action.MERGED,
+                cluster=kept,
+                absorbed=gone.pk,
+                note=_("Merged automatically by the batch pass"),
+            )
+            touched |= {kept.pk, gone.pk}
+        for thread_key, old_key, new_key in result.moves:
+            if thread_key in pinned:
+                continue
+            new = by_key.get(new_key)
+            if new is None:
+                old = by_key.get(old_key)
+                new = Cluster.objects.create(
+                    key=new_key,
+                    product_id=old.product_id if old else None,
+                    kind=old.kind if old else Kind.PROBLEM,
+                    label=Thread.objects.values_list("title", flat=True).get(pk=thread_key),
+                )
+                by_key[new_key] = new
+                log_event(TriageEvent.Action.SPLIT, cluster=new, thread_id=thread_key)
+            ThreadTriage.objects.filter(thread_id=thread_key).update(cluster=new)
+            log_event(TriageEvent.Action.MOVED, cluster=new, thread_id=thread_key, old=old_key)
+            touched.add(new.pk)
+            if old_key in by_key:
+                touched.add(by_key[old_key].pk)
+        index.bump_generation()
+    refresh_figures(touched)
+    relabel(touched)
+    index.forget()
+    return result
+
+
+def relabel(cluster_ids: Iterable[int]) -> None:
+    """Give clusters their engine label: top terms and the most central thread's title."""
+    cluster_index = index.current_index()
+    clusters = list(Cluster.objects.filter(pk__in=list(cluster_ids), merged_into=None))
+    known = cluster_index.clusters
+    for c in clusters:
+        if c.key in known:
+            label = cluster_index.label(c.key)
+            c.top_terms = list(label.terms)
+            c.label = (label.title or c.label)[:300]
+    Cluster.objects.bulk_update(clusters, ["top_terms", "label"])
+
+
+# --- the sweeper ---------------------------------------------------------------------
+
+
+def untriaged_threads(limit: int = 500, grace: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Threads never triaged, or edited since, older than ``grace`` (their task is late)."""
+    cutoff = timezone.now() - grace
+    return list(
+        Thread.objects.filter(created_at__lte=cutoff)
+        .filter(Q(triage__isnull=True) | Q(edited_at__gt=F("triage__triaged_at")))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def refresh_thread_cluster(thread_id: int) -> None:
+    """Refresh the figures of a thread's cluster after a reply, a "me too" or an edit."""
+    cluster_id = (
+        ThreadTriage.objects.filter(thread_id=thread_id)
+        .values_list("cluster_id", flat=True)
+        .first()
+    )
+    if cluster_id:
+        refresh_figures([cluster_id])

@@ -40,7 +40,8 @@ def test_hyperos_build_is_split_into_parts():
 
 def test_miui_and_samsung_builds_are_parsed():
     miui = parse_firmware("V14.0.4.0.TMFIDXM")
-    assert miui is not None and (miui.family, miui.version, miui.android) == ("miui", "14.0.4.0", "13")
+    assert miui is not None
+    assert (miui.family, miui.version, miui.android) == ("miui", "14.0.4.0", "13")
     samsung = parse_firmware("A556EXXU1AXB1")
     assert samsung is not None
     assert (samsung.model, samsung.year, samsung.month) == ("A556E", 2024, 2)

@@ -31,7 +31,8 @@ def test_negated_symptom_does_not_count():
 
 
 def test_is_it_normal_question_is_not_a_critical_report():
-    assert analyse("Is it normal that the phone gets hot while gaming?", "").severity.level == "minor"
+    question = "Is it normal that the phone gets hot while gaming?"
+    assert analyse(question, "").severity.level == "minor"
     assert analyse("apakah normal hp panas saat main game?", "").severity.level == "minor"
 
 

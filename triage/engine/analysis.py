@@ -52,9 +52,10 @@ def analyse(
     body_n = normalize(body or "")
     params = title_n.params + body_n.params
     parts = title_n.firmware + body_n.firmware
-    if firmware:
+    given: list[Param] = []
+    if firmware and firmware.strip():
         parsed = parse_firmware(firmware)
-        params.append(Param("firmware", firmware.strip()))
+        given.append(Param("firmware", firmware.strip()))
         if parsed and parsed not in parts:
             parts.insert(0, parsed)
     # One token stream with a clause end between title and body, so rules do not bridge them.
@@ -65,15 +66,15 @@ def analyse(
     else:
         guess = ProductGuess(product, 1.0 if product else 0.0, "given" if product else "none")
     terms = thread_terms(
-        title_n.tokens,
-        body_n.tokens,
-        params,
-        title_n.extra_tokens + body_n.extra_tokens,
+        title_n,
+        body_n,
         concept_features(hits),
+        concept_features(h for h in hits if h.start < len(title_n.tokens)),
+        given,
     )
     return Analysis(
         text=" ".join(t for t in tokens if t != CLAUSE_END),
-        params=params,
+        params=given + params,
         firmware=parts,
         product=guess,
         severity=classify_severity(hits),

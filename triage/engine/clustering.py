@@ -46,6 +46,7 @@ class StoredThread:
     product: object = None
     cluster: Hashable | None = None
     title: str = ""
+    neighbour_sims: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ class ClusterIndex:
         """Rebuild from stored threads; threads without a cluster are assigned in order."""
         self = cls(**options)  # type: ignore[arg-type]
         pending = []
-        for t in threads:
+        stored = list(threads)
+        for t in stored:
             self.index.add(t.key, t.terms, t.product)
+            self.index.set_neighbour_sims(t.key, t.neighbour_sims)
             self._titles[t.key] = t.title
             if t.cluster is None:
                 pending.append(t.key)
@@ -115,6 +118,8 @@ class ClusterIndex:
                 self._join(t.cluster, self.index.position(t.key), t.product)
         self.index.reweigh()
         self._recount()
+        if any(not t.neighbour_sims for t in stored):
+            self.index.refresh_neighbours()
         for key in pending:
             self.assign(key)
         return self
@@ -139,6 +144,16 @@ class ClusterIndex:
             return self.index.similar(vector, k, exclude=exclude, max_terms=max_terms)
         return self.index.similar(vector, k, product, exclude, max_terms)
 
+    def similar_to(self, thread: Hashable, k: int | None = 10, any_product: bool = False
+                   ) -> list[tuple[Hashable, float]]:
+        """The ``k`` threads most similar to a stored thread (of its product, unless
+        ``any_product``), best first, as ``(key, cosine)``."""
+        vector = self.index.stored_vector(thread)
+        if any_product:
+            return self.index.similar(vector, k, exclude=thread)
+        product = self.index.product_of(self.index.position(thread))
+        return self.index.similar(vector, k, product, exclude=thread)
+
     # --- online
     def add(self, key: Hashable, terms: Mapping[str, float], product: object = None,
             title: str = "") -> Assignment:
@@ -161,6 +176,7 @@ class ClusterIndex:
         product = self.index.product_of(pos)
         scores = self.index.mask(self.index.scores(self.index.stored_vector(key)),
                                  product, exclude=key)
+        self.index.note_neighbours(key, scores)
         best, best_sim = self._best_cluster(scores, CANDIDATE_THREADS)
         if best is not None and best_sim >= self.threshold:
             self._join(best, pos, product, scores)
@@ -226,6 +242,7 @@ class ClusterIndex:
         """Reweigh, split members that drifted out, then merge clusters that drifted together."""
         result = Consolidation()
         self._reweigh()
+        self.index.refresh_neighbours()
         self._split(result)
         self._merge(result)
         return result
@@ -337,11 +354,12 @@ class ClusterIndex:
             if centroid[tid] <= 0 or (len(words) >= n_terms and len(concepts) >= 3):
                 break
             name = names[tid]
-            if name.startswith("w:") and not name.startswith(("w:_", "w:=")):
-                if len(words) < n_terms:
-                    words.append(name[2:])
-            elif name.startswith("c:") and not name.endswith("~") and len(concepts) < 3:
-                concepts.append(name[2:])
+            if name.startswith("w:#"):
+                if not name.endswith("~") and len(concepts) < 3:
+                    concepts.append(name[3:])
+            elif (name.startswith("w:") and not name.startswith(("w:_", "w:="))
+                  and len(words) < n_terms):
+                words.append(name[2:])
         central = int(np.argmax(matrix @ centroid))
         title = self._titles.get(self.index.keys[cl.members[central]], "")
         return ClusterLabel(tuple(words), title, tuple(concepts))

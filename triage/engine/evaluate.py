@@ -28,7 +28,6 @@ from typing import Any
 from triage.engine.analysis import analyse
 from triage.engine.clustering import ClusterIndex
 from triage.engine.products import Catalog
-from triage.engine.similarity import SimilarityIndex
 from triage.engine.vocabulary import SEVERITIES
 
 Row = Mapping[str, Any]
@@ -123,12 +122,17 @@ def _time_key(row: Row) -> tuple[int, datetime | str]:
 
 
 def run_duplicates(rows: Sequence[Row]) -> dict[str, Any]:
-    """Duplicate retrieval figures: rank every other row for each row with duplicates."""
-    index = SimilarityIndex()
+    """Duplicate retrieval figures, with the index built as the product builds it.
+
+    Rows go through online assignment in ``created_at`` order and one batch pass; then,
+    for each row with duplicates, every other row is ranked as "similar threads" ranks.
+    """
+    rows = sorted(rows, key=_time_key)
+    index = ClusterIndex()
     for row in rows:
         a = analyse(row.get("title", ""), row.get("body", ""), firmware=row.get("firmware"))
-        index.add(str(row["external_id"]), a.terms)
-    index.reweigh()
+        index.add(str(row["external_id"]), a.terms, None, row.get("title", ""))
+    index.consolidate()
     ids: set[Hashable] = {str(r["external_id"]) for r in rows}
     queries: list[tuple[Sequence[Hashable], set[Hashable]]] = []
     for row in rows:
@@ -137,7 +141,7 @@ def run_duplicates(rows: Sequence[Row]) -> dict[str, Any]:
         relevant = (wanted & ids) - {key}
         if not relevant:
             continue
-        ranked = [k for k, _ in index.similar(index.stored_vector(key), k=None, exclude=key)]
+        ranked = [k for k, _ in index.similar_to(key, k=None, any_product=True)]
         queries.append((ranked, relevant))
     return {"reports": len(rows), **retrieval_metrics(queries)}
 

@@ -37,11 +37,15 @@ _SAMSUNG = r"[A-Z]\d{3}[A-Z][A-Z]{2}[US][0-9A-Z][A-Z][R-Z][A-L][0-9A-Z]"
 _PATTERNS: list[tuple[str, str]] = [
     ("url", r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+"),
     ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    ("uuid", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+    ("datetime", r"\b\d{4}-\d{2}-\d{2}(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?Z?)?"
+                 r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"),
     ("firmware", rf"\b(?:{_XIAOMI}|{_SAMSUNG})\b"),
     ("imei", r"(?<![\d+])\d{15}(?!\d)"),
     ("phone", r"(?<![\w+])(?:\+62|62|0)8\d{2}[-\s]?\d{3,4}[-\s]?\d{3,5}(?!\d)"
               r"|(?<![\w+])\+\d{9,15}(?!\d)"),
     ("version", r"\b[vV]?\d+(?:\.\d+){1,3}(?:[-_][\w.]+)?\b"),
+    ("hex", r"\b0x[0-9a-f]+\b|\b(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{8,}\b"),
     ("number", r"(?<![\w.])\d{8,}(?![\w.])"),
 ]
 _PARAM_RE = re.compile(
@@ -61,6 +65,8 @@ _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00a
 _ANGER_EMOJI_RE = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f595]")
 _CAMEL_RE = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z][A-Z][a-z])[A-Za-z]*\b")
 _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_URL_WORD_RE = re.compile(r"[a-z0-9]{2,}")
+_URL_NOISE = frozenset({"http", "https", "www", "com", "org", "html", "htm", "php"})
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 _REDUP_RE = re.compile(r"\b([a-z]{3,})2\b")
 # Placeholders, words (with an apostrophe for "don't"), and clause ends (a comma too:
@@ -214,6 +220,15 @@ def normalize(text: str) -> NormalizedText:
         if len(part) > 1
     ]
     text, params = parameterize(unicodedata.normalize("NFKC", text))
+    # A link's words (host, path) say what it points to, and two reports linking the same
+    # page are likely about the same thing: keep them as features.
+    extra += [
+        word
+        for p in params
+        if p.kind == "url"
+        for word in _URL_WORD_RE.findall(p.value.lower())
+        if word not in _URL_NOISE
+    ]
     folded = fold(text)
     firmware = [fw for p in params if p.kind == "firmware" and (fw := parse_firmware(p.value))]
     tokens = tokenize(folded)

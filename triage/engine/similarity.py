@@ -1,13 +1,14 @@
 """Thread vectors and the top-k similar-threads index.
 
-A thread is a bag of *terms* (plain, JSON-serialisable counts) in three blocks:
+A thread is a bag of *terms* (plain, JSON-serialisable counts) in two blocks:
 
-- ``w:`` words of title and body (stop words out, slang mapped) plus the raw values of
-  parameters (versions, firmware builds), so different builds still match on the
-  placeholder while equal builds match a little more;
-- ``t:`` words of the title again, as a field of its own (titles are dense);
-- ``c:`` symptom concepts, shared by Indonesian and English ("panas" and "overheating"
-  are both ``c:overheat``).
+- ``w:`` words of title and body (stop words out, slang mapped), the raw values of
+  parameters (versions, firmware builds: different builds still match on the placeholder
+  while equal builds match a little more), and symptom concepts as ``w:#overheat``, shared
+  by Indonesian and English ("panas" and "overheating" are both ``#overheat``), counted
+  ``CONCEPT_BOOST`` times. Inside the word block a concept weighs a lot in a short post
+  and little in a long technical report, which is what we want;
+- ``t:`` the same for the title alone, as a field of its own (titles are dense).
 
 A vector is sublinear tf x idf per term, each block scaled to unit length and weighted by
 ``BLOCK_WEIGHTS`` (shares of the squared norm), so the cosine of two threads is the weighted
@@ -23,19 +24,27 @@ that share a term with it.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from triage.engine.normalize import CLAUSE_END, QUESTION_END, Param
+from triage.engine.normalize import CLAUSE_END, QUESTION_END, NormalizedText, Param
 from triage.engine.vocabulary import STOPWORDS
 
-BLOCKS = ("w", "t", "c")
-BLOCK_WEIGHTS = {"w": 0.65, "t": 0.15, "c": 0.2}
+BLOCKS = ("w", "t")
+BLOCK_WEIGHTS = {"w": 0.8, "t": 0.2}
+CONCEPT_BOOST = 3.0
+# Hubness correction of the ranking (measured on dup-hadoop.jsonl, docs/engine.md).
+HUB_K = 10
+HUB_PENALTY = 0.5
+# Up to this many threads in one product, the batch pass recomputes hubness exactly.
+HUB_EXACT_MAX = 20_000
 # Parameter kinds whose raw value is a useful feature (an IMEI or phone number is not).
 _VALUE_PARAMS = frozenset({"firmware", "version"})
+_MAJOR_MINOR_RE = re.compile(r"^(?:os|v|miui\s?)?\d+\.\d+(?=\.\d)")
 _SKIP = frozenset({CLAUSE_END, QUESTION_END})
 
 Terms = dict[str, float]
@@ -46,27 +55,51 @@ def _content(tokens: Iterable[str]) -> list[str]:
     return [t for t in tokens if t not in _SKIP and t not in STOPWORDS and len(t) > 1]
 
 
-def thread_terms(
-    title_tokens: Sequence[str],
-    body_tokens: Sequence[str],
-    params: Iterable[Param] = (),
-    extra_tokens: Iterable[str] = (),
-    concepts: Mapping[str, float] | None = None,
-) -> Terms:
-    """The bag of terms of a thread (see the module docstring); plain data for a DB column."""
-    terms: Terms = {}
-    for tok in _content(title_tokens) + _content(body_tokens) + list(extra_tokens):
-        key = "w:" + tok
+def _field_terms(field: NormalizedText, weight_prefix: str, terms: Terms) -> None:
+    for tok in _content(field.tokens) + field.extra_tokens:
+        key = weight_prefix + tok
         terms[key] = terms.get(key, 0.0) + 1.0
-    for p in params:
-        if p.kind in _VALUE_PARAMS:
-            key = "w:=" + p.value.lower()
+    for p in field.params:
+        for value in _param_values(p):
+            key = weight_prefix + "=" + value
             terms[key] = terms.get(key, 0.0) + 1.0
-    for tok in _content(title_tokens):
-        key = "t:" + tok
-        terms[key] = terms.get(key, 0.0) + 1.0
-    for name, count in (concepts or {}).items():
-        terms["c:" + name] = terms.get("c:" + name, 0.0) + count
+
+
+def _param_values(param: Param) -> list[str]:
+    """Raw values kept as features: the value, and for a version of three or more parts its
+    ``major.minor`` too, so 3.8.2 and 3.8.3 (or two builds of one OS release) share a term."""
+    if param.kind not in _VALUE_PARAMS:
+        return []
+    value = param.value.lower()
+    match = _MAJOR_MINOR_RE.match(value)
+    if match and match.group(0) != value:
+        return [value, match.group(0)]
+    return [value]
+
+
+def thread_terms(
+    title: NormalizedText,
+    body: NormalizedText,
+    concepts: Mapping[str, float] | None = None,
+    title_concepts: Mapping[str, float] | None = None,
+    params: Iterable[Param] = (),
+) -> Terms:
+    """The bag of terms of a thread (see the module docstring); plain data for a DB column.
+
+    ``concepts`` are the concept features of the whole thread, ``title_concepts`` those
+    found in the title; ``params`` are parameters given outside the text (the firmware
+    field of the form).
+    """
+    terms: Terms = {}
+    _field_terms(title, "w:", terms)
+    _field_terms(body, "w:", terms)
+    _field_terms(title, "t:", terms)
+    for p in params:
+        for value in _param_values(p):
+            terms["w:=" + value] = terms.get("w:=" + value, 0.0) + 1.0
+    for block, found in (("w:#", concepts), ("t:#", title_concepts)):
+        for name, count in (found or {}).items():
+            terms[block + name] = terms.get(block + name, 0.0) + count * CONCEPT_BOOST
     return terms
 
 
@@ -96,6 +129,8 @@ class SimilarityIndex:
         self._post_docs: list[array[int]] = []
         self._post_w: list[array[float]] = []
         self._n_alive = 0
+        # Best similarities of each thread to others (hubness, see ``similar``).
+        self._neighbours = np.zeros((1024, HUB_K), dtype=np.float32)
 
     def __len__(self) -> int:
         return self._n_alive
@@ -169,6 +204,9 @@ class SimilarityIndex:
         code = self._product_code.setdefault(product, len(self._product_code))
         self._doc_product.append(code)
         self._alive.append(1)
+        if pos >= len(self._neighbours):
+            self._neighbours = np.concatenate([self._neighbours, np.zeros_like(self._neighbours)])
+        self._neighbours[pos] = 0.0
         w = self._weigh(ids, tf)
         self._doc_ids.append(ids)
         self._doc_tf.append(tf.astype(np.float32))
@@ -205,6 +243,9 @@ class SimilarityIndex:
         self._pos = {k: i for i, k in enumerate(self.keys)}
         self._doc_product = array("i", [self._doc_product[p] for p in keep])
         self._alive = bytearray([1]) * len(keep)
+        self._neighbours = np.concatenate(
+            [self._neighbours[keep], np.zeros((1024, HUB_K), dtype=np.float32)]
+        )
         self._doc_ids = [self._doc_ids[p] for p in keep]
         self._doc_tf = [self._doc_tf[p] for p in keep]
         self._doc_w = [self._weigh(ids, tf) for ids, tf in zip(self._doc_ids, self._doc_tf,
@@ -259,13 +300,74 @@ class SimilarityIndex:
             scores[self._pos[exclude]] = 0.0
         return scores
 
+    def note_neighbours(self, key: Hashable, scores: np.ndarray) -> None:
+        """Record a thread's best similarities (its ``scores`` against all others, as
+        computed when it arrived) and offer them to those neighbours' own lists."""
+        pos = self._pos[key]
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > HUB_K:
+            candidates = candidates[np.argpartition(-scores[candidates], HUB_K)[:HUB_K]]
+        sims = scores[candidates]
+        row = np.zeros(HUB_K, dtype=np.float32)
+        row[: len(sims)] = np.sort(sims)[::-1]
+        self._neighbours[pos] = row
+        for j, sim in zip(candidates.tolist(), sims.tolist(), strict=True):
+            weakest = int(np.argmin(self._neighbours[j]))
+            if sim > self._neighbours[j, weakest]:
+                self._neighbours[j, weakest] = sim
+
+    def refresh_neighbours(self, max_rows: int = HUB_EXACT_MAX) -> bool:
+        """Recompute every thread's best similarities exactly, product by product.
+
+        Online updates keep them approximately (as of each thread's arrival); this makes
+        them exact when the largest product has at most ``max_rows`` threads (a sparse
+        product of the matrix with itself costs too much beyond). Returns whether it ran.
+        """
+        codes = np.frombuffer(self._doc_product, dtype=np.int32)
+        alive = np.frombuffer(bytes(self._alive), dtype=np.uint8).astype(bool)
+        partitions = [np.flatnonzero((codes == c) & alive) for c in np.unique(codes)]
+        if not partitions or max(len(p) for p in partitions) > max_rows:
+            return False
+        matrix = self.matrix()
+        for rows in partitions:
+            block = matrix[rows]
+            for lo in range(0, len(rows), 512):
+                sims = (block[lo:lo + 512] @ block.T).toarray()
+                sims[np.arange(sims.shape[0]), np.arange(lo, lo + sims.shape[0])] = 0.0
+                k = min(HUB_K, sims.shape[1])
+                best = -np.partition(-sims, k - 1, axis=1)[:, :k]
+                row = np.zeros((sims.shape[0], HUB_K), dtype=np.float32)
+                row[:, :k] = np.maximum(best, 0.0)
+                self._neighbours[rows[lo:lo + 512]] = row
+        return True
+
+    def neighbour_sims(self, key: Hashable) -> list[float]:
+        """The recorded best similarities of a thread (plain data for the database)."""
+        return sorted(self._neighbours[self._pos[key]].tolist(), reverse=True)
+
+    def set_neighbour_sims(self, key: Hashable, sims: Sequence[float]) -> None:
+        """Restore recorded best similarities (from the database)."""
+        row = np.zeros(HUB_K, dtype=np.float32)
+        values = sorted(sims, reverse=True)[:HUB_K]
+        row[: len(values)] = values
+        self._neighbours[self._pos[key]] = row
+
     def top(self, scores: np.ndarray, k: int | None) -> list[tuple[Hashable, float]]:
-        """The ``k`` best ``(key, score)`` pairs with a positive score, best first."""
+        """The ``k`` best ``(key, cosine)`` pairs among rows with a positive cosine.
+
+        Rows are ranked by the cosine minus ``HUB_PENALTY`` times the row's *hubness* (the
+        mean of its best similarities): a thread close to everything (a template, a long
+        log) is a weaker sign of a duplicate than one close to this query only. This is
+        CSLS (Lample et al. 2018) with the query's own term dropped, as it is the same for
+        every row.
+        """
         nonzero = np.flatnonzero(scores > 0)
+        hub = self._neighbours[: len(scores)].mean(axis=1)
+        ranking = scores - HUB_PENALTY * hub
         if k is not None and len(nonzero) > k:
-            part = np.argpartition(-scores[nonzero], k)[:k]
+            part = np.argpartition(-ranking[nonzero], k)[:k]
             nonzero = nonzero[part]
-        order = nonzero[np.argsort(-scores[nonzero], kind="stable")]
+        order = nonzero[np.argsort(-ranking[nonzero], kind="stable")]
         return [(self.keys[i], float(scores[i])) for i in order.tolist()]
 
     def similar(

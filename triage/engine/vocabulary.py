@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 # Informal Indonesian (and a little English chat) spelling -> standard form. A value with a
 # space expands to several tokens ("gabisa" -> "tidak bisa").
 SLANG: dict[str, str] = {
@@ -72,16 +74,11 @@ SLANG: dict[str, str] = {
 }
 
 # Dropped from the lexical vector only; concept and severity rules still see them.
-STOPWORDS: frozenset[str] = frozenset(
+# English: scikit-learn's list (Glasgow IR group) plus chat words; Indonesian: our own.
+STOPWORDS: frozenset[str] = ENGLISH_STOP_WORDS | frozenset(
     """
-    a about above after again against all am an and any are as at be because been before
-    being below between both but by could did do does doing down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself
-    just me more most my myself nor of off on once only or other our ours out over own same
-    she should so some such than that the their theirs them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your yours also can get got one even still much really please hi
-    hello thanks thank guys anyone
+    just really please hi hello thanks thank guys anyone doesn't don't didn't isn't i'm
+    can't won't
     yang dan di ke dari ini itu dengan untuk pada adalah juga saya kami kita kamu anda dia
     mereka akan sudah lagi karena jadi tapi atau kalau seperti saja sama masih bisa ada
     dalam oleh ya yg nya pun lah kah sih dong deh kok nih tuh loh lho kak gan min admin

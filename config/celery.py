@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="tanggap.ping")
+@app.task(name="tanggap.ping", ignore_result=False)
 def ping() -> str:
     """Answer 'pong': lets health checks and tests see that a worker is consuming."""
     return "pong"

@@ -183,6 +183,11 @@ if not CELERY_RESULT_BACKEND and CELERY_BROKER_URL.startswith(("redis://", "redi
 CELERY_TASK_ALWAYS_EAGER = not BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Lets several deployments (or a test's private worker) share one broker.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Pipeline tasks are fire-and-forget; waiting on a result store would also make publishing
+# hang while Redis is down. Tasks whose result someone reads say ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -192,6 +197,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # Publishing a task must never hang a web request for long when the broker is down:
 # the sweeper picks up whatever could not be queued.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# The sweeper leaves a thread this long to its own task before triaging it itself.
+TRIAGE_SWEEP_GRACE_SECONDS = env.int("TRIAGE_SWEEP_GRACE_SECONDS", default=120)
 # Periodic jobs (Celery beat); every interval in seconds, from the environment.
 CELERY_BEAT_SCHEDULE: dict = {
     "forum-daily-digest": {"task": "forum.tasks.send_daily_digests", "schedule": 24 * 3600},

@@ -5,9 +5,15 @@ a PostgreSQL database. Where the service is missing they are skipped on a newcom
 machine, but fail under ``CI=true`` so that a green CI means they really ran.
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -109,59 +115,56 @@ def browser_context_args(browser_context_args):
     }
 
 
-@pytest.fixture
-def celery_worker_process():
-    """A real Celery worker on the real broker, started here and stopped by its PID.
+def worker_env(broker_url: str) -> dict:
+    """Environment for a process of ours (worker, command) that must share the test DB."""
+    env = {"CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": broker_url}
+    if settings.IS_POSTGRES:
+        env["DATABASE_URL"] = _database_url()
+    return env
 
-    Yields the name of a queue private to this test, so parallel runs never steal
-    each other's tasks. The worker sees the same settings as the tests.
+
+def _database_url() -> str:
+    """The URL of the database the tests run on (the test database, not the configured one)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | None = None):
+    """Start a real Celery worker, stopped by its PID at the end; yields its queue.
+
+    The queue is private to this worker and becomes the producer's default while it runs,
+    so tasks queued by the code under test (``.delay()``) reach it and no other worker
+    steals them. On PostgreSQL the worker uses the test database.
     """
-    import signal
-    import subprocess
-    import sys
-    import time
-    import uuid
-
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "CELERY_RESULT_BACKEND": celery_app.conf.result_backend,
-    }
+    env = {**os.environ, **worker_env(broker_url), **(env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 (closed in finally)
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+               "-Q", queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle",
+               "--loglevel=INFO"]  # fmt: skip
+    if beat:  # beat inside the worker, its schedule file kept out of the tree
+        command += ["--beat", "-s", str(ARTIFACTS / f"beat-{queue}"), "-E"]
+        env["CELERY_TASK_DEFAULT_QUEUE"] = queue
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@localhost",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
     )
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            replies = celery_app.control.ping(timeout=0.5, destination=[f"{queue}@localhost"])
-            if worker.poll() is not None:
-                pytest.fail(f"the worker exited with {worker.returncode}; see {log.name}")
-            if replies:
-                break
+        while broker_url == BROKER_URL and not celery_app.control.ping(
+            timeout=0.5, destination=[f"{queue}@localhost"]
+        ):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the worker did not start; see {log.name}")
         yield queue
     finally:
+        celery_app.conf.task_default_queue = default_queue
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=20)
@@ -169,3 +172,10 @@ def celery_worker_process():
             worker.kill()
             worker.wait()
         log.close()
+
+
+@pytest.fixture
+def celery_worker_process():
+    """A real worker on the real broker for this test; yields its private queue."""
+    with run_worker() as queue:
+        yield queue

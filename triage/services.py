@@ -723,9 +723,9 @@ def relabel(cluster_ids: Iterable[int]) -> None:
 # --- the sweeper ---------------------------------------------------------------------
 
 
-def untriaged_threads(limit: int = 500, grace: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Threads never triaged, or edited since, older than ``grace`` (their task is late)."""
-    cutoff = timezone.now() - grace
+def untriaged_threads(limit: int = 500) -> list[int]:
+    """Threads never triaged, or edited since, older than the grace period (task is late)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS)
     return list(
         Thread.objects.filter(created_at__lte=cutoff)
         .filter(Q(triage__isnull=True) | Q(edited_at__gt=F("triage__triaged_at")))

@@ -77,7 +77,7 @@ class _Collector(HTMLParser):
             src = dict(attrs).get("src") or ""
             if not src.startswith("/static/"):
                 self.problems.append("<script> that is not ours")
-        if tag in {"iframe", "object", "embed", "svg", "math", "style"}:
+        if tag in {"iframe", "object", "embed", "math", "style", "foreignobject"}:
             self.problems.append(f"<{tag}>")
 
 

@@ -115,12 +115,13 @@ def test_markdown_features(source, expected):
         "![x](https://evil.example/track.png)",
         '<a href="x" onclick="alert(1)">x</a>',
         "<iframe src=//evil></iframe>",
+        "<svg onload=alert(1)><script>alert(2)</script></svg>",
         "```html\n<script>x</script>\n```",
     ],
 )
 def test_markdown_never_emits_executable_html(source):
     assert executable_parts(markdown.render(source)) == []
-    assert "<img" not in markdown.render(source)
+    assert "<img" not in markdown.render(source) and "<svg" not in markdown.render(source)
 
 
 @pytest.mark.django_db(transaction=False)

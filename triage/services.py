@@ -49,6 +49,8 @@ PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.
 SEVERITY_SHARE = 0.25
 DAILY_DAYS = 30
+# Escalation risk at which a cluster is flagged in the queue and an alert is opened.
+ESCALATING = 0.5
 
 # What fans see on their threads for each cluster status.
 THREAD_STATUS = {
@@ -133,6 +135,14 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     refresh_figures([cluster.pk])
     relabel([cluster.pk])
     _check_regression(cluster, thread)
+    if row.escalation >= ESCALATING:
+        open_alert(
+            Alert.Kind.ESCALATION,
+            cluster=cluster,
+            message=_("Going public? “%(title)s”: %(words)s")
+            % {"title": thread.title[:120], "words": ", ".join(row.escalation_reasons[:4])},
+            data={"thread": thread.pk, "score": row.escalation},
+        )
     return row
 
 

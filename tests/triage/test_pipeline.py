@@ -328,3 +328,27 @@ def test_me_too_rows_count_once_per_person(post):
     MeToo.objects.create(thread=thread, user=voter)
     services.refresh_figures([thread.triage.cluster_id])
     assert Cluster.objects.get(pk=thread.triage.cluster_id).reporters == 2
+
+
+def test_a_post_threatening_to_go_public_is_flagged_and_alerts(post):
+    thread = post(
+        "UDAH 3 HARI GAK ADA RESPON",
+        "hp mati total setelah update, cs gak respon, saya viralin aja dan lapor ylki!!!",
+    )
+    cluster = Cluster.objects.get(pk=thread.triage.cluster_id)
+    assert cluster.escalation >= services.ESCALATING
+    alert = Alert.objects.get(kind=Alert.Kind.ESCALATION, cluster=cluster)
+    assert "UDAH 3 HARI" in alert.message
+
+
+def test_the_admin_queue_ranks_by_heat_and_shows_open_alerts(post, client):
+    mild = post("Kamera kadang lambat", "kamera kadang agak lambat dibuka", product=A55)
+    worse = post("Baterai kembung", "baterai kembung, casing terangkat")
+    services.open_alert(Alert.Kind.SPIKE, cluster=worse.triage.cluster, message="Spike: test")
+    client.force_login(ManagerFactory())
+    html = client.get("/admin/triage/cluster/").content.decode()
+    assert html.index(worse.triage.cluster.label) < html.index(mild.triage.cluster.label)
+    assert "Spike: test" in html
+    page = client.get(f"/admin/triage/cluster/{worse.triage.cluster_id}/change/")
+    assert page.status_code == 200
+    assert "reporters" in page.content.decode()  # the heat formula, readable by managers

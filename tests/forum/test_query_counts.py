@@ -1,6 +1,7 @@
 """Pages cost a fixed number of queries whatever the number of rows they show."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from forum import services
@@ -70,3 +71,30 @@ def test_thread_page_costs_the_same_for_1_and_25_replies(
     assert response.status_code == 200
     assert html.count('<li class="post') == rows
     assert "Jawaban resmi" in html.split('id="replies-h"')[0]  # pinned above the replies
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_notifications_page_costs_the_same_for_1_and_25(
+    client, django_assert_num_queries, product, fan, rows
+):
+    thread = services.create_thread(author=UserFactory(), title="abcdef", body="x", product=product)
+    services.notify(recipients=[fan], verb="status", thread=thread, extra={"new": "fixed"})
+    for _ in range(rows - 1):
+        services.notify(recipients=[fan], verb="reply", thread=thread, actor=UserFactory())
+    client.force_login(fan)
+    # session, user, bell + count + page
+    with django_assert_num_queries(5):
+        response = client.get(reverse("forum:notifications"))
+    assert response.content.decode().count('class="notification unread"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_search_costs_the_same_for_1_and_20_results(
+    client, django_assert_num_queries, product, fan, rows
+):
+    for i in range(rows):
+        services.create_thread(author=fan, title=f"Sinyal hilang {i}", body="x", product=product)
+    # SQLite: threads + replies (PostgreSQL adds SET LOCAL inside a savepoint)
+    with django_assert_num_queries(2 if not settings.IS_POSTGRES else 5):
+        response = client.get(reverse("forum:search"), {"q": "sinyal"})
+    assert response.content.decode().count('class="thread-row"') == rows

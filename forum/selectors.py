@@ -46,6 +46,7 @@ from forum.models import (
 PAGE_SIZE = 25
 POSTS_PER_PAGE = 25
 COUNT_CACHE_SECONDS = 30
+COUNT_CAP = 10_000
 HOT_CACHE_SECONDS = 60
 SEARCH_CANDIDATES = 1000  # rank at most this many matches: bounded cost for common words
 REPLY_CANDIDATES = 200  # replies are a side list of ten: fewer candidates suffice
@@ -86,6 +87,11 @@ class Page:
     per_page: int
     total: int
     extra: dict = field(default_factory=dict)
+
+    @property
+    def capped(self) -> bool:
+        """The total is a lower bound: there are more rows than were counted."""
+        return self.total >= COUNT_CAP
 
     @property
     def num_pages(self) -> int:
@@ -138,7 +144,9 @@ def thread_list(
     key = f"forum:count:{product.pk if product else '-'}:{kind}:{status}"
     total = cache.get(key)
     if total is None:
-        total = qs.count()
+        # Counting 100,000 rows costs more than the page itself: count at most
+        # COUNT_CAP (the pager then offers that many pages, marked "+").
+        total = qs[:COUNT_CAP].count()
         cache.set(key, total, COUNT_CACHE_SECONDS)
     number = _page_number(page, max(1, math.ceil(total / per_page)))
     order = SORTS.get(sort, SORTS["active"])

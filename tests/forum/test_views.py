@@ -284,3 +284,15 @@ def test_pages_are_translated(client, thread):
     assert (
         "Reply" in client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
+
+
+def test_list_count_is_capped(client, fan, product, monkeypatch):
+    from forum import selectors
+    from tests.factories import ThreadFactory
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 30)
+    for _ in range(40):
+        ThreadFactory(product=product, author=fan)
+    page = selectors.thread_list(page=99)
+    assert (page.total, page.number, page.capped) == (30, 2, True)
+    assert "Page 1 of 2+" in client.get("/").content.decode()

@@ -10,13 +10,14 @@ from accounts.models import User
 from forum import services
 from forum.catalog import CATALOG
 from forum.models import Follow, MeToo, Post, Product, Thread
+from forum.services import thread_created
 
 pytestmark = pytest.mark.django_db
 
 
-def seed(*args: str) -> str:
+def seed(*args: str, triage: str = "no") -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, "--triage", triage, stdout=out)
     return out.getvalue()
 
 
@@ -82,3 +83,17 @@ def test_the_forum_works_normally_after_a_bulk_seed():
     )
     reply = services.create_post(author=fan, thread=thread, body="balasan")
     assert thread.pk > 25 and reply.pk > 50
+
+
+def test_seeded_threads_are_sent_to_triage_like_posted_ones():
+    seen = []
+
+    def receiver(sender, thread_id, **kwargs):
+        seen.append(thread_id)
+
+    thread_created.connect(receiver)
+    try:
+        seed("--threads", "12", "--posts", "10", triage="yes")
+    finally:
+        thread_created.disconnect(receiver)
+    assert sorted(seen) == sorted(Thread.objects.values_list("id", flat=True))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from random import Random
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -28,9 +29,11 @@ from accounts.services import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from forum import demo_corpus, markdown
 from forum.catalog import CATALOG
 from forum.models import Follow, MeToo, Post, Product, Thread
+from forum.services import thread_created
 
 FAN_EMAIL = "fan{:05d}@fans.tanggap.local"
 CHUNK = 2000  # threads written per round (with their replies, me-toos and follows)
+EAGER_TRIAGE_MAX = 1000  # without a broker, triage runs in this process: keep it short
 
 OFFICIAL_ID = (
     "Halo kak, terima kasih laporannya 🙏 Tim kami sudah meneruskan masalah ini ke tim "
@@ -160,12 +163,19 @@ class Command(BaseCommand):
             "--seed", type=int, default=0, help="corpus seed (same seed, same forum)"
         )
         parser.add_argument(
+            "--triage",
+            choices=["auto", "yes", "no"],
+            default="auto",
+            help="send the new threads to triage like posted ones (auto: when a broker "
+            f"takes the work, or for at most {EAGER_TRIAGE_MAX} threads in-process)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Create no threads when the forum already has some (make run).",
         )
 
-    def handle(self, *args, threads, posts, fans, seed, if_empty, **options):
+    def handle(self, *args, threads, posts, fans, seed, if_empty, triage, **options):
         if threads < 0 or (posts is not None and posts < 0):
             raise CommandError("--threads and --posts must not be negative.")
         started = time.monotonic()
@@ -181,7 +191,16 @@ class Command(BaseCommand):
         elif threads:
             posts = 3 * threads if posts is None else posts
             fans = fans or min(50_000, max(20, threads // 3))
-            self._seed_content(threads, posts, fans, seed, products, started)
+            first_id = self._seed_content(threads, posts, fans, seed, products, started)
+            if triage == "yes" or (
+                triage == "auto" and (settings.CELERY_BROKER_URL or threads <= EAGER_TRIAGE_MAX)
+            ):
+                self._triage(first_id, started)
+            else:
+                self.stdout.write(
+                    "Threads not sent to triage (--triage yes to do it; the triage sweeper "
+                    "also picks them up when Celery beat runs)."
+                )
         self._print_logins(logins, time.monotonic() - started)
 
     def _seed_content(self, n_threads, n_posts, n_fans, seed, products, started):
@@ -201,6 +220,7 @@ class Command(BaseCommand):
         rng = Random(f"seed-demo:{seed}")
         counts = reply_counts(n_posts, n_threads, rng)
         thread_id, post_id = _next_id(Thread), _next_id(Post)
+        first_id = thread_id
         done_posts = 0
         with transaction.atomic():
             for start in range(0, n_threads, CHUNK):
@@ -229,6 +249,21 @@ class Command(BaseCommand):
             f"Created {n_threads} threads and {done_posts} replies from {n_fans} fans "
             f"in {time.monotonic() - started:.1f}s."
         )
+        return first_id
+
+    def _triage(self, first_id: int, started: float) -> None:
+        """Announce each new thread the way create_thread does after its commit, so the
+        triage pipeline (queued on a broker, or eager in-process) clusters them."""
+        ids = list(
+            Thread.objects.filter(pk__gte=first_id)
+            .order_by("created_at")
+            .values_list("pk", flat=True)
+        )
+        for n, pk in enumerate(ids, start=1):
+            thread_created.send(sender=Thread, thread_id=pk)
+            if n % 500 == 0:
+                self.stdout.write(f"  triage: {n}/{len(ids)} ({time.monotonic() - started:.0f}s)")
+        self.stdout.write(f"Sent {len(ids)} threads to triage.")
 
     def _rows(
         self, reports, counts, thread_id, post_id, rng, now,

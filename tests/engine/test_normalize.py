@@ -55,3 +55,11 @@ def test_hostile_input_does_not_break_normalisation():
     for text in ["", "\u200b\u200b", "<script>alert(1)</script>", "ﷺ" * 50, "🔥" * 100,
                  "%s%s%n", "9" * 400]:
         normalize(text)
+
+
+def test_english_domain_words_map_to_the_indonesian_word():
+    assert normalize("battery drains, screen flicker").tokens[:2] == ["baterai", "boros"]
+
+
+def test_game_names_stay_one_token():
+    assert normalize("main free fire").tokens == ["main", "freefire"]

@@ -51,3 +51,18 @@ def test_wrong_chosen_product_is_corrected_by_the_text():
 
 def test_analyse_uses_the_catalog():
     assert analyse("rn13 pro sinyal ilang", "", catalog=CATALOG).product.key == "rn13pro"
+
+
+def test_a_free_typed_name_list_becomes_one_product_per_model():
+    catalog = Catalog.from_names(["Redmi 13C", "13C", "redmi13c", "Galaxy A55 5G", "sams a55"])
+    assert [p.name for p in catalog.products] == ["Galaxy A55 5G", "Redmi 13C"]
+    assert catalog.resolve("13C") == "Redmi 13C"
+    assert catalog.resolve("sams a55") == "Galaxy A55 5G"
+
+
+def test_product_names_are_masked_so_their_words_are_not_symptoms():
+    catalog = Catalog([Product("hot40", "Infinix Hot 40 Pro")])
+    analysis = analyse("Infinix Hot 40 Pro sinyal hilang", "", catalog=catalog)
+    assert analysis.product.key == "hot40"
+    assert "overheat" not in analysis.concept_ids
+    assert analysis.severity.level == "major"

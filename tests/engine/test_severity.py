@@ -45,3 +45,12 @@ def test_unknown_problem_defaults_to_minor_with_a_reason():
     decision = analyse("aneh", "ada yang aneh").severity
     assert decision.level == "minor"
     assert "default" in decision.reasons[0]
+
+
+def test_the_game_free_fire_is_not_a_fire():
+    assert analyse("Free Fire force close terus", "").severity.level == "minor"
+
+
+def test_hedge_needs_a_question_not_just_the_word_normal():
+    body = "telpon biasa tidak bisa, normal lagi setelah restart"
+    assert analyse("sinyal hilang", body).severity.level == "major"

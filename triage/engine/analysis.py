@@ -48,8 +48,14 @@ def analyse(
     ``product`` is the catalog key the fan chose, if any; ``catalog`` the products to
     detect from the text (without one, the chosen product is kept as given).
     """
-    title_n = normalize(title or "")
-    body_n = normalize(body or "")
+    if catalog is not None:
+        guess = catalog.detect(title or "", body or "", given=product)
+        title_n = normalize(catalog.mask(title or ""))
+        body_n = normalize(catalog.mask(body or ""))
+    else:
+        guess = ProductGuess(product, 1.0 if product else 0.0, "given" if product else "none")
+        title_n = normalize(title or "")
+        body_n = normalize(body or "")
     params = title_n.params + body_n.params
     parts = title_n.firmware + body_n.firmware
     given: list[Param] = []
@@ -61,10 +67,6 @@ def analyse(
     # One token stream with a clause end between title and body, so rules do not bridge them.
     tokens = [*title_n.tokens, CLAUSE_END, *body_n.tokens]
     hits = find_concepts(tokens)
-    if catalog is not None:
-        guess = catalog.detect(title or "", body or "", given=product)
-    else:
-        guess = ProductGuess(product, 1.0 if product else 0.0, "given" if product else "none")
     terms = thread_terms(
         title_n,
         body_n,

@@ -30,9 +30,9 @@ from triage.engine.similarity import SimilarityIndex
 # Chosen on labelled data (docs/engine.md): join above THRESHOLD, merge two clusters whose
 # centroids reach MERGE_THRESHOLD, move out members whose similarity to the rest of their
 # cluster fell below SPLIT_THRESHOLD.
-THRESHOLD = 0.5
-MERGE_THRESHOLD = 0.5
-SPLIT_THRESHOLD = 0.3
+THRESHOLD = 0.45
+MERGE_THRESHOLD = 0.45
+SPLIT_THRESHOLD = 0.25
 # Clusters considered for a new thread: those of its nearest threads.
 CANDIDATE_THREADS = 30
 

@@ -18,6 +18,7 @@ from triage.engine.vocabulary import (
     BROKEN_MARKERS,
     CONCEPTS,
     DEGRADED_MARKERS,
+    HEDGE_TAGS,
     HEDGE_WORDS,
     MARKER_WINDOW,
     NEGATION_WINDOW,
@@ -133,7 +134,10 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
         term = " ".join(tokens[start:end])
         clause = tokens[c_start:c_end]
         hedged = any(t in HEDGE_WORDS for t in clause) and (
-            is_question or any(t in QUESTION_WORDS for t in clause)
+            is_question
+            or any(t in QUESTION_WORDS for t in clause)
+            or any(a in HEDGE_WORDS and b in HEDGE_TAGS
+                   for a, b in zip(clause, clause[1:], strict=False))
         )
         if concept.kind == "request":
             hits.append(ConceptHit(cid, concept.kind, "request", "suggestion", term, start))

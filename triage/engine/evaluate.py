@@ -167,7 +167,11 @@ def _true_products(rows: Sequence[Row]) -> dict[int, str]:
 def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     """Clustering figures: online assignment in time order, then one batch pass."""
     rows = sorted(rows, key=_time_key)
-    catalog = Catalog(sorted({r["product"] for r in rows if r.get("product")}))
+    # The file's product values may spell one product several ways ("Redmi 13C", "13C"):
+    # one catalog entry each, with the other spellings as aliases.
+    catalog = Catalog.from_names(r["product"] for r in rows if r.get("product"))
+    rows = [{**r, "product": catalog.resolve(r["product"]) if r.get("product") else ""}
+            for r in rows]
     expected_product = _true_products(rows)
     index = ClusterIndex(**options)  # type: ignore[arg-type]
     severities: list[tuple[str, str]] = []

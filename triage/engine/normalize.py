@@ -4,7 +4,8 @@ The steps, in order: Unicode folding (NFKC, zero-width and control characters ou
 off, case folded), emoji (anger faces kept as a word, the rest dropped), parameterisation of
 variable parts (firmware builds, versions, IMEIs, phone numbers, URLs, e-mail addresses,
 long numbers) into placeholders while the raw values are kept, repeated letters
-("panasss"), reduplication ("kadang2"), and the slang map ("gak" -> "tidak").
+("panasss"), reduplication ("kadang2"), the slang map ("gak" -> "tidak") and the glossary
+that maps English domain words to the Indonesian word ("battery" -> "baterai").
 
 Like Sentry's grouping parameterisation, the patterns are named and combined into one
 regular expression tried in order of specificity, so a firmware build is never read as a
@@ -18,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from triage.engine.vocabulary import SLANG
+from triage.engine.vocabulary import GLOSSARY, PHRASES, SLANG
 
 # Android release letters used in Xiaomi build codes (the first letter of the 7-letter code).
 ANDROID_LETTERS = {"P": "9", "Q": "10", "R": "11", "S": "12", "T": "13", "U": "14",
@@ -69,6 +70,7 @@ _URL_WORD_RE = re.compile(r"[a-z0-9]{2,}")
 _URL_NOISE = frozenset({"http", "https", "www", "com", "org", "html", "htm", "php"})
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 _REDUP_RE = re.compile(r"\b([a-z]{3,})2\b")
+_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
 # Placeholders, words (with an apostrophe for "don't"), and clause ends (a comma too:
 # informal Indonesian strings clauses together with commas).
 _TOKEN_RE = re.compile(r"_[a-z]+_|[a-z0-9]+(?:'[a-z]+)?|[.!?;,]+|\n")
@@ -184,10 +186,8 @@ def parameterize(text: str) -> tuple[str, list[Param]]:
 @lru_cache(maxsize=65536)
 def _slang(token: str) -> tuple[str, ...]:
     token = _REPEAT_RE.sub(r"\1", token)
-    mapped = SLANG.get(token)
-    if mapped is None:
-        return (token,)
-    return tuple(mapped.split())
+    mapped = SLANG.get(token, token)
+    return tuple(GLOSSARY.get(word, word) for word in mapped.split())
 
 
 def tokenize(text: str) -> list[str]:
@@ -197,6 +197,7 @@ def tokenize(text: str) -> list[str]:
     them; :func:`content_tokens` drops them for the lexical vector.
     """
     text = _REDUP_RE.sub(r"\1 \1", text)
+    text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], text)
     tokens: list[str] = []
     for raw in _TOKEN_RE.findall(text):
         first = raw[0]

@@ -70,10 +70,11 @@ def abbreviations(name: str) -> set[str]:
     for base in bases:
         digit_at = next((i for i, t in enumerate(base) if any(c.isdigit() for c in t)), None)
         forms = [base]
-        # Drop leading words while a model number with a letter remains ("note 13 pro").
+        # Drop leading words while a model number with a letter remains ("note 13 pro",
+        # "13c"); never down to a bare number and words ("13 pro" is too vague).
         for cut in range(1, len(base)):
             rest = base[cut:]
-            if any(c.isdigit() for c in "".join(rest)) and rest[0][0].isalpha():
+            if any(c.isdigit() for c in "".join(rest)) and any(c.isalpha() for c in rest[0]):
                 forms.append(rest)
         # Initials of the words before the model number ("rn 13 pro").
         if digit_at is not None and digit_at >= 2:
@@ -128,27 +129,76 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.products)
 
-    def find(self, text: str) -> list[tuple[str, str, str]]:
-        """Product mentions in ``text`` as ``(key, kind, matched form)``, in text order."""
-        tokens = _tokens(text)
-        found: list[tuple[str, str, str]] = []
+    def _spans(self, folded: str) -> list[tuple[int, int, str, str, str]]:
+        """Mentions in folded text as ``(start, end, key, kind, form)``, in text order."""
+        matches = list(_TOKEN_RE.finditer(folded))
+        found: list[tuple[int, int, str, str, str]] = []
         i = 0
-        while i < len(tokens):
+        while i < len(matches):
             best: tuple[int, str, str, str] | None = None
             joined = ""
-            for j in range(i, min(i + _MAX_WINDOW, len(tokens))):
-                joined += tokens[j]
+            for j in range(i, min(i + _MAX_WINDOW, len(matches))):
+                joined += matches[j].group(0)
                 if len(joined) > self._max_len:
                     break
                 hit = self._aliases.get(joined)
                 if hit:
                     best = (j + 1, hit[0], hit[1], joined)
             if best:
-                found.append((best[1], best[2], best[3]))
+                end = matches[best[0] - 1].end()
+                found.append((matches[i].start(), end, best[1], best[2], best[3]))
                 i = best[0]
             else:
                 i += 1
         return found
+
+    def find(self, text: str) -> list[tuple[str, str, str]]:
+        """Product mentions in ``text`` as ``(key, kind, matched form)``, in text order."""
+        return [(key, kind, form) for _, _, key, kind, form in self._spans(fold(text))]
+
+    def mask(self, text: str) -> str:
+        """``text`` folded, with every product mention replaced by ``_product_``.
+
+        Model names hold ordinary words ("Infinix Hot 40", "Galaxy A55 Fire"): masking
+        them keeps those words from reading as symptoms, and keeps the problem's words,
+        not the product's, at the centre of the thread's vector.
+        """
+        folded = fold(text)
+        out, last = [], 0
+        for start, end, *_ in self._spans(folded):
+            out.append(folded[last:start])
+            out.append(" _product_ ")
+            last = end
+        out.append(folded[last:])
+        return "".join(out)
+
+    def resolve(self, name: str) -> str | None:
+        """The key of the product ``name`` spells (its name, an alias or an abbreviation)."""
+        hit = self._aliases.get(_compact(_tokens(name)))
+        return hit[0] if hit else None
+
+    @classmethod
+    def from_names(cls, names: Iterable[str]) -> Catalog:
+        """A catalog from a free-typed list of names, where some may abbreviate others.
+
+        "13C", "redmi13c" and "Redmi 13C" become one product (the longest name, the others
+        as aliases), as a forum's catalog would hold them.
+        """
+        names = sorted(set(names), key=lambda n: (-len(n), n))
+        canonical: dict[str, list[str]] = {}
+        for name in names:
+            tokens = _tokens(name)
+            # Also try without a leading brand word the fan shortened ("sams a55").
+            forms = {_compact(tokens)}
+            if len(tokens) > 1 and tokens[0].isalpha():
+                forms.add(_compact(tokens[1:]))
+            owners = [c for c in canonical
+                      if forms & ({_compact(_tokens(c))} | abbreviations(c))]
+            if len(owners) == 1:
+                canonical[owners[0]].append(name)
+            else:
+                canonical[name] = []
+        return cls(Product(key=n, name=n, aliases=tuple(a)) for n, a in canonical.items())
 
     def detect(self, title: str, body: str, given: str | None = None) -> ProductGuess:
         """The product a post is about.

@@ -36,7 +36,7 @@ SLANG: dict[str, str] = {
     "layr": "layar", "lcd": "layar",
     "apk": "aplikasi", "app": "aplikasi", "apps": "aplikasi", "aplikasinya": "aplikasi",
     "wa": "whatsapp", "ig": "instagram", "yt": "youtube", "fb": "facebook",
-    "ml": "mobile legends", "pubg": "pubg", "ff": "free fire",
+    "ml": "mobilelegends", "pubg": "pubg", "ff": "freefire",
     "update": "update", "apdet": "update", "updet": "update", "upgrade": "update",
     "pembaruan": "update", "pembaharuan": "update",
     "restrat": "restart", "restar": "restart",
@@ -71,6 +71,55 @@ SLANG: dict[str, str] = {
     "respon": "respon", "respons": "respon", "response": "response", "balesan": "balasan",
     "dibales": "dibalas", "bales": "balas", "cs": "cs", "sc": "service center",
     "servis": "service", "sevice": "service", "sercive": "service",
+}
+
+# English words of the phone domain -> the Indonesian word fans use, so that an English and
+# an Indonesian report share words and not only concepts. Applied like SLANG (and to the
+# concept terms too, which are normalised the same way).
+GLOSSARY: dict[str, str] = {
+    "phone": "hp", "smartphone": "hp", "cellphone": "hp", "device": "hp", "handset": "hp",
+    "battery": "baterai", "batteries": "baterai", "screen": "layar", "display": "layar",
+    "camera": "kamera", "cameras": "kamera", "photo": "foto", "photos": "foto",
+    "picture": "foto", "pictures": "foto", "video": "video", "gallery": "galeri",
+    "signal": "sinyal", "network": "jaringan", "charger": "charger", "charging": "cas",
+    "charge": "cas", "charges": "cas", "charged": "cas", "cable": "kabel",
+    "hot": "panas", "heat": "panas", "heats": "panas", "warm": "hangat",
+    "slow": "lemot", "slower": "lemot", "lemot": "lemot", "lelet": "lemot",
+    "lagging": "lag", "laggy": "lag", "lags": "lag",
+    "game": "game", "games": "game", "gaming": "game", "play": "main", "playing": "main",
+    "update": "update", "updates": "update", "updated": "update", "updating": "update",
+    "sound": "suara", "voice": "suara", "speaker": "speaker", "speakers": "speaker",
+    "call": "telepon", "calls": "telepon", "calling": "telepon", "telpon": "telepon",
+    "nelpon": "telepon", "panggilan": "telepon",
+    "notification": "notifikasi", "notifications": "notifikasi", "notif": "notifikasi",
+    "app": "aplikasi", "application": "aplikasi", "applications": "aplikasi",
+    "restart": "restart", "restarts": "restart", "restarting": "restart", "reboot": "restart",
+    "reboots": "restart", "rebooting": "restart",
+    "overnight": "semalam", "semalem": "semalam", "night": "malam", "malem": "malam",
+    "day": "hari", "days": "hari", "week": "minggu", "weeks": "minggu",
+    "month": "bulan", "months": "bulan", "hour": "jam", "hours": "jam",
+    "minute": "menit", "minutes": "menit", "new": "baru", "still": "masih",
+    "broken": "rusak", "damaged": "rusak", "dead": "mati", "off": "mati",
+    "fingerprint": "fingerprint", "sidik": "sidik", "button": "tombol", "volume": "volume",
+    "back": "belakang", "front": "depan", "line": "garis", "lines": "garis",
+    "green": "hijau", "white": "putih", "black": "hitam", "pink": "pink", "purple": "ungu",
+    "blurry": "blur", "blurred": "blur", "burem": "blur", "buram": "blur",
+    "swollen": "kembung", "swelling": "kembung", "bulging": "kembung", "gembung": "kembung",
+    "menggembung": "kembung", "bengkak": "kembung",
+    "drain": "boros", "drains": "boros", "draining": "boros",
+    "disconnect": "putus", "disconnects": "putus", "disconnecting": "putus",
+    "disconnected": "putus", "drops": "putus", "dropping": "putus",
+    "missing": "hilang", "gone": "hilang", "lost": "hilang", "disappeared": "hilang",
+    "deleted": "terhapus", "erased": "terhapus", "wiped": "terhapus",
+    "stuck": "stuck", "logo": "logo", "bootloop": "bootloop", "freeze": "hang",
+    "freezes": "hang", "frozen": "hang", "hang": "hang", "hangs": "hang",
+}
+
+# Names of several words that must stay one token, so their words do not read as symptoms
+# ("free fire" is a game, not a fire).
+PHRASES: dict[str, str] = {
+    "free fire": "freefire", "mobile legends": "mobilelegends", "mobile legend": "mobilelegends",
+    "hot wheels": "hotwheels", "fire tv": "firetv", "hot spot": "hotspot",
 }
 
 # Dropped from the lexical vector only; concept and severity rules still see them.
@@ -152,8 +201,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "phone call | incoming call | outgoing call"),
     _c("signal", "function", "major",
        "sinyal | signal | jaringan | network | 4g | 5g | lte | no service | "
-       "sim card | kartu sim | simcard | provider | operator | data seluler | mobile data | "
-       "internet"),
+       "sim | sim card | kartu sim | simcard | provider | operator | data seluler | mobile data"),
     _c("charging", "function", "major",
        "cas | charger | charging | isi daya | mengisi daya | pengisian | fast charging | "
        "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c"),
@@ -163,13 +211,17 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("display", "function", "major",
        "layar | screen | display | touchscreen | touch screen | sentuh | layar sentuh | "
        "amoled | panel"),
-    _c("wifi_bluetooth", "function", "major",
+    # Not in the core list of the severity scale (calls, signal, charging, camera, display):
+    # broken, these are minor.
+    _c("wifi_bluetooth", "function", "minor",
        "wifi | bluetooth | hotspot | tethering | gps | nfc"),
-    _c("audio", "function", "major",
+    _c("audio", "function", "minor",
        "speaker | suara | audio | mic | mikrofon | microphone | earpiece | headset | "
        "sound | volume"),
-    _c("fingerprint", "function", "major",
-       "fingerprint | sidik jari | face unlock | buka wajah | pemindai | sensor sidik jari"),
+    _c("fingerprint", "function", "minor",
+       "fingerprint | sidik jari | face unlock | buka wajah | pemindai | sensor sidik jari | "
+       "sensor di layar | sensor layar | in display | in-display | in display sensor | "
+       "under display"),
     _c("green_line", "symptom", "major",
        "garis hijau | garis ungu | garis pink | garis putih | garis di layar | layar bergaris | "
        "bergaris | green line | pink line | purple line | lines on screen | vertical line | "
@@ -177,7 +229,12 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("ghost_touch", "symptom", "major",
        "ghost touch | sentuh sendiri | touchscreen error | layar tidak responsif | "
        "layar tidak bisa disentuh | touch not working | unresponsive touch | "
-       "screen unresponsive | pencet sendiri | klik sendiri"),
+       "screen unresponsive | pencet sendiri | klik sendiri | ketik sendiri | "
+       "buka aplikasi sendiri | touches by itself | taps by itself | types by itself | "
+       "registers touches | phantom touch* | random touches"),
+    _c("screen_flicker", "symptom", "major",
+       "layar kedip | layar berkedip | layar kedip kedip | layar flicker | "
+       "screen flicker* | display flicker* | screen blinking | flicker* | kedip kedip"),
     _c("black_screen", "symptom", "major",
        "layar hitam | layar gelap | layar blank | black screen | blank screen | "
        "screen went black | screen goes black"),
@@ -187,8 +244,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "reboots by itself | turns off by itself | shuts down | shut down randomly | "
        "sudden shutdown | random shutdown"),
     _c("no_sim", "symptom", "major",
-       "sim tidak terbaca | sim tidak terdeteksi | kartu sim tidak terbaca | no sim | "
-       "sim not detected | sim card not detected | emergency calls only | "
+       "sim tidak terbaca | sim tidak terdeteksi | sim tidak kebaca | sim tidak kedetek | "
+       "kartu sim tidak terbaca | kartu sim tidak kebaca | no sim | no sim card | "
+       "sim not detected | sim card not detected | sim isn't detected | sim is not detected | "
+       "sim card isn't detected | sim card is not detected | sim not recognized | "
+       "emergency calls only | "
        "panggilan darurat saja | imei hilang | imei null | imei unknown"),
     # --- minor: degraded
     _c("battery_drain", "symptom", "minor",
@@ -205,7 +265,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "not responding | tidak merespon | stopped working | berhenti sendiri | "
        "keeps stopping | terus berhenti"),
     _c("glitch", "symptom", "minor",
-       "bug | glitch* | error | eror | kedip | berkedip | flicker* | "
+       "bug | glitch* | error | eror | "
        "tidak muncul | notifikasi telat | notif telat | notif tidak muncul | "
        "notification delay | delayed notification | notifications late | blur | buram | "
        "burem | tidak fokus | out of focus | blurry | noise | pecah | grainy | "
@@ -218,7 +278,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "semoga ada | alangkah baiknya | lebih baik kalau | bagusnya | "
        "suggest* | feature request | please add | would be nice | it would be great | "
        "wish list | wishlist | add an option | add option | add a feature | "
-       "should add | consider adding | fitur dual app | dual app | opsi"),
+       "should add | consider adding | fitur dual app | dual app | opsi | "
+       "tambahin | tambahkan | ditambahin | tolong tambahin | tolong adakan | "
+       "kembalikan fitur | balikin fitur | please bring back | bring back | "
+       "please remove | remove ads | remove the ads | hapus iklan | hilangkan iklan | "
+       "tanpa iklan | no ads | option to | opsi untuk | please allow | allow us to"),
 )
 
 # A negation within NEGATION_WINDOW tokens before a symptom cancels it ("tidak panas").
@@ -237,7 +301,8 @@ BROKEN_MARKERS: list[str] = (
     "mendadak hilang | blank | tidak | no | not | can't | cannot | won't | doesn't | isn't | "
     "didn't | broken | dead | fail* | stopped | stops | lost | drops | dropping | keeps dropping | "
     "disconnect* | not working | doesn't work | does not work | stopped working | "
-    "not detected | unable | crash* | force close | keluar sendiri | tertutup sendiri"
+    "not detected | unable | crash* | force close | keluar sendiri | tertutup sendiri | "
+    "closes | freezes | ngeblank | kebaca | tidak kebaca | tidak kedetek | isn't detected"
 ).split("|")
 DEGRADED_MARKERS: list[str] = (
     "lambat | lemot | lelet | kurang | agak | kadang | kadang kadang | suka | sering | "
@@ -247,10 +312,10 @@ DEGRADED_MARKERS: list[str] = (
 MARKER_WINDOW = 4
 
 # A clause that asks whether something is normal is not a confirmed report of it.
-HEDGE_WORDS: frozenset[str] = frozenset({"normal", "wajar", "biasa", "normalkah", "wajarkah"})
-QUESTION_WORDS: frozenset[str] = frozenset(
-    {"apakah", "apa", "kah", "is", "are", "does", "do", "tidak", "?"}
-)
+HEDGE_WORDS: frozenset[str] = frozenset({"normal", "wajar", "normalkah", "wajarkah"})
+QUESTION_WORDS: frozenset[str] = frozenset({"apakah", "apa", "kah", "is", "are", "does", "do"})
+# A hedge word followed by one of these asks a question: "normal gak?", "wajar sih?".
+HEDGE_TAGS: frozenset[str] = frozenset({"tidak", "sih", "kah", "bukan", "ya", "kan"})
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,113 @@ class EngineState(models.Model):
 
     def __str__(self) -> str:
         return f"generation {self.generation}"
+
+
+class ReplyTemplate(models.Model):
+    """An official answer managers post to every thread of a cluster at once.
+
+    Written in both languages: each fan gets the text in their own language. ``{fixed_in}``
+    and ``{product}`` in the text are filled in from the cluster.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    body_id = models.TextField(_("text in Indonesian"), help_text=_("Markdown."))
+    body_en = models.TextField(_("text in English"), help_text=_("Markdown."))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MergeRecord(models.Model):
+    """A merge of one cluster into another, kept so that it can be undone exactly."""
+
+    kept = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    absorbed = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    thread_ids = models.JSONField(_("moved threads"), default=list)
+    absorbed_status = models.CharField(max_length=12, choices=ClusterStatus.choices)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.kept_id}"
+
+
+class WebhookEvent(models.TextChoices):
+    CLUSTER_FORWARDED = "cluster.forwarded", _("Cluster forwarded to engineering")
+    STATUS_CHANGED = "cluster.status_changed", _("Cluster status changed")
+    ALERT_OPENED = "alert.opened", _("Alert opened (spike, regression, escalation)")
+
+
+class Webhook(models.Model):
+    """An engineering endpoint told of triage events, signed with its secret."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(
+        _("secret"), max_length=200, help_text=_("Shared with the receiver to sign deliveries.")
+    )
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one webhook, with every attempt's outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("last response code"), null=True,
+                                                     blank=True)  # fmt: skip
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook}"

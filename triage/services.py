@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,13 +35,26 @@ from triage.models import (
     Alert,
     Cluster,
     ClusterStatus,
+    Forward,
     Severity,
     Source,
     ThreadTriage,
     TriageEvent,
+    WebhookEvent,
 )
 
 log = logging.getLogger(__name__)
+
+# Sent after commit with ``event`` (a WebhookEvent value), ``cluster_id`` and ``data``
+# whenever something engineering follows happens; webhooks deliver it.
+triage_event = Signal()
+
+
+def _emit(event: str, cluster_id: int | None, **data) -> None:
+    transaction.on_commit(
+        lambda: triage_event.send(sender=Cluster, event=event, cluster_id=cluster_id, data=data)
+    )
+
 
 # Bump when the engine's decisions change, so the sweeper re-triages every thread.
 ENGINE_VERSION = "1"
@@ -305,10 +319,13 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
 
     clusters = list(Cluster.objects.filter(pk__in=ids).select_related("product"))
     for c in clusters:
+        before = _synced_figures(c)
         s = stats.get(c.pk)
         if s is None:  # emptied by a merge or a move
             c.threads = c.reporters = c.me_too = c.replies = c.reports_24h = 0
             c.reports_prev_24h, c.heat, c.growth, c.reports_per_hour = 0, 0.0, 0.0, 0.0
+            if _synced_figures(c) != before:
+                c.updated_at = now
             continue
         c.threads, c.me_too, c.replies = s["threads"], s["me_too"] or 0, s["replies"] or 0
         c.reporters = len(people[c.pk])
@@ -348,6 +365,9 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
                 active_devices=devices,
             )
         )
+        # Heat decays by the hour; only a change engineers sync on moves updated_at.
+        if _synced_figures(c) != before:
+            c.updated_at = now
     Cluster.objects.bulk_update(
         clusters,
         [
@@ -374,6 +394,13 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
         ],
     )
     return len(clusters)
+
+
+SYNCED_FIGURES = ("threads", "reporters", "me_too", "replies", "severity", "firmware", "products")
+
+
+def _synced_figures(cluster: Cluster) -> tuple:
+    return tuple(getattr(cluster, name) for name in SYNCED_FIGURES)
 
 
 def refresh_all_figures(batch: int = 500) -> int:
@@ -462,6 +489,15 @@ def set_status(
             fixed_in=cluster.fixed_in,
             ticket_url=cluster.ticket_url,
         )
+        _emit(
+            WebhookEvent.STATUS_CHANGED,
+            cluster.pk,
+            old=old[0],
+            new=status,
+            fixed_in=cluster.fixed_in,
+            ticket_url=cluster.ticket_url,
+            note=note,
+        )
         thread_status = THREAD_STATUS.get(status)
         if thread_status:
             thread_ids = list(cluster.members.values_list("thread_id", flat=True))
@@ -504,6 +540,34 @@ def _notify_followers(thread_ids: list[int], *, actor: User | None, extra: dict)
         )
 
 
+def forward_cluster(
+    cluster: Cluster, *, actor: User | None, note: str = "", ticket_url: str = ""
+) -> Forward:
+    """Hand a cluster to engineering: a Forward row, status "forwarded", fans told."""
+    with transaction.atomic():
+        forward = Forward.objects.create(
+            cluster=cluster, forwarded_by=actor, note=note, ticket_url=ticket_url
+        )
+        log_event(
+            TriageEvent.Action.FORWARDED,
+            cluster=cluster,
+            actor=actor,
+            note=note,
+            ticket_url=ticket_url,
+        )
+        set_status(
+            cluster, ClusterStatus.FORWARDED, actor=actor, ticket_url=ticket_url or None, note=note
+        )
+        _emit(
+            WebhookEvent.CLUSTER_FORWARDED,
+            cluster.pk,
+            forward=forward.pk,
+            note=note,
+            ticket_url=ticket_url,
+        )
+    return forward
+
+
 # --- alerts and spikes --------------------------------------------------------------------
 
 
@@ -516,6 +580,14 @@ def open_alert(kind: str, *, message: str, cluster=None, product=None, data=None
     )
     log_event(TriageEvent.Action.ALERT, cluster=cluster, note=alert.message, kind=kind)
     transaction.on_commit(lambda: _mail_managers(alert.pk))
+    _emit(
+        WebhookEvent.ALERT_OPENED,
+        cluster.pk if cluster else None,
+        alert=alert.pk,
+        kind=kind,
+        message=alert.message,
+        product=product.pk if product else None,
+    )
     return alert
 
 

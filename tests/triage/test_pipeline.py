@@ -274,8 +274,9 @@ def test_steady_traffic_opens_no_alert_and_a_burst_does(post, django_capture_on_
         alerts = services.detect_spikes()
     kinds = {a.kind for a in alerts}
     assert kinds == {Alert.Kind.SPIKE, Alert.Kind.PRODUCT_SPIKE}
-    spike = next(a for a in alerts if a.kind == Alert.Kind.SPIKE)
-    assert spike.data["observed"] >= 12
+    # Windows are whole clock hours, so how many of the twelve fall in the last one varies.
+    assert all(a.data["observed"] >= 5 and a.data["observed"] >= 3 * a.data["expected"]
+               for a in alerts)  # fmt: skip
     assert any("Spike" in m.subject or "Lonjakan" in m.subject for m in mail.outbox)
     # Still bursting a minute later: the open alert is not opened again.
     assert services.detect_spikes() == []
@@ -352,3 +353,40 @@ def test_the_admin_queue_ranks_by_heat_and_shows_open_alerts(post, client):
     page = client.get(f"/admin/triage/cluster/{worse.triage.cluster_id}/change/")
     assert page.status_code == 200
     assert "reporters" in page.content.decode()  # the heat formula, readable by managers
+
+
+def test_forwarding_records_who_tells_fans_and_emits_an_event(
+    post, django_capture_on_commit_callbacks
+):
+    from triage.models import Forward
+    from triage.services import triage_event
+
+    thread = post("Kamera force close", "aplikasi kamera force close", product=A55)
+    manager = ManagerFactory()
+    seen = []
+    triage_event.connect(lambda sender, **kw: seen.append(kw["event"]), weak=False,
+                         dispatch_uid="test-seen")  # fmt: skip
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.forward_cluster(thread.triage.cluster, actor=manager, note="camera team",
+                                     ticket_url="https://jira.example.com/CAM-1")  # fmt: skip
+    finally:
+        triage_event.disconnect(dispatch_uid="test-seen")
+    cluster = Cluster.objects.get(pk=thread.triage.cluster_id)
+    assert cluster.status == ClusterStatus.FORWARDED
+    assert cluster.ticket_url == "https://jira.example.com/CAM-1"
+    assert Forward.objects.get(cluster=cluster).forwarded_by == manager
+    assert seen == ["cluster.status_changed", "cluster.forwarded"]
+    thread.refresh_from_db()
+    assert thread.status == "investigating"
+    assert Notification.objects.filter(recipient=thread.author, verb="status").exists()
+
+
+def test_updated_at_moves_for_engineers_but_not_for_heat_decay(post):
+    thread = post("Kamera force close", "aplikasi kamera force close", product=A55)
+    cluster_id = thread.triage.cluster_id
+    first = Cluster.objects.get(pk=cluster_id).updated_at
+    services.refresh_figures([cluster_id], now=timezone.now() + timedelta(days=3))
+    assert Cluster.objects.get(pk=cluster_id).updated_at == first
+    post("kamera crash", "aplikasi kamera force close lagi", product=A55)
+    assert Cluster.objects.get(pk=cluster_id).updated_at > first

@@ -49,9 +49,9 @@ def analyse(
     detect from the text (without one, the chosen product is kept as given).
     """
     if catalog is not None:
-        guess = catalog.detect(title or "", body or "", given=product)
-        title_n = normalize(catalog.mask(title or ""))
-        body_n = normalize(catalog.mask(body or ""))
+        guess, masked_title, masked_body = catalog.read(title or "", body or "", given=product)
+        title_n = normalize(masked_title)
+        body_n = normalize(masked_body)
     else:
         guess = ProductGuess(product, 1.0 if product else 0.0, "given" if product else "none")
         title_n = normalize(title or "")

@@ -54,6 +54,7 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
         """Build from ``(phrase, payload)`` pairs; phrases are normalised like posts."""
+        self._memo: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
         self._exact: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
         self._prefix: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
         for phrase, payload in phrases:
@@ -68,9 +69,17 @@ class PhraseMatcher:
                 self._exact.setdefault(words[0], []).append(entry)
 
     def _candidates(self, token: str) -> list[tuple[tuple[str, ...], bool, str]]:
-        found = self._exact.get(token, [])
-        prefixed = self._prefix.get(token[:3])
-        return found + prefixed if prefixed else found
+        cached = self._memo.get(token)
+        if cached is None:
+            # Longest phrases first, so the first full match at a position is the best.
+            cached = sorted(
+                self._exact.get(token, [])
+                + [e for e in self._prefix.get(token[:3], []) if token.startswith(e[0][0])],
+                key=lambda e: -len(e[0]),
+            )
+            if len(self._memo) < 100_000:
+                self._memo[token] = cached
+        return cached
 
     def find(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, payload)`` matches, longest first at each position."""
@@ -80,13 +89,14 @@ class PhraseMatcher:
             best: tuple[int, str] | None = None
             for words, is_prefix, payload in self._candidates(tokens[i]):
                 end = i + len(words)
-                if end > n or (best and end <= i + best[0]):
+                if end > n:
                     continue
-                head_ok = all(tokens[i + j] == words[j] for j in range(len(words) - 1))
                 last = tokens[end - 1]
-                last_ok = last.startswith(words[-1]) if is_prefix else last == words[-1]
-                if head_ok and last_ok:
+                if (last.startswith(words[-1]) if is_prefix else last == words[-1]) and all(
+                    tokens[i + j] == words[j] for j in range(1, len(words) - 1)
+                ):
                     best = (len(words), payload)
+                    break
             if best:
                 out.append((i, i + best[0], best[1]))
                 i += best[0]

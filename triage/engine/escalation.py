@@ -25,6 +25,7 @@ _WAITING_RE = re.compile(
 )
 _SHOUT_RE = re.compile(r"[!?]{3,}")
 _LETTERS_RE = re.compile(r"[A-Za-z]")
+_UPPER_RE = re.compile(r"[A-Z]")
 # Total weight allowed per category, so one angry rant does not outscore a legal threat.
 _CATEGORY_CAP = {"anger": 0.8, "unanswered": 0.9, "public": 1.2, "legal": 1.5}
 
@@ -71,8 +72,8 @@ def escalation_risk(
             break
     if _SHOUT_RE.search(raw_text):
         add("anger", 0.15, "repeated '!!!'")
-    letters = _LETTERS_RE.findall(raw_text)
-    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+    letters = len(_LETTERS_RE.findall(raw_text))
+    if letters >= 12 and len(_UPPER_RE.findall(raw_text)) / letters > 0.6:
         add("anger", 0.2, "written in capitals")
     score = 1.0 - math.exp(-sum(totals.values()))
     return EscalationRisk(round(score, 3), tuple(reasons))

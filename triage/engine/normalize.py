@@ -62,6 +62,8 @@ _FIRMWARE_SAMSUNG_RE = re.compile(
     r"(?P<major>[A-Z])(?P<year>[R-Z])(?P<month>[A-L])(?P<build>[0-9A-Z])$",
     re.IGNORECASE,
 )
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
 _ANGER_EMOJI_RE = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f595]")
 _CAMEL_RE = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z][A-Z][a-z])[A-Za-z]*\b")
@@ -119,20 +121,26 @@ class NormalizedText:
     extra_tokens: list[str] = field(default_factory=list)
 
 
-def fold(text: str) -> str:
-    """Fold Unicode variants, remove invisible characters and accents, and lower-case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _ZERO_WIDTH_RE.sub("", text)
-    text = _ANGER_EMOJI_RE.sub(" marah ", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = []
-    for ch in decomposed:
-        cat = unicodedata.category(ch)
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    out = []
+    for part in unicodedata.normalize("NFKD", ch):
+        cat = unicodedata.category(part)
         if cat == "Mn":
             continue
         # Symbols (emoji, pictographs) and control characters become spaces.
-        kept.append(" " if cat in ("So", "Sk", "Cc", "Cf", "Co", "Cs") and ch != "\n" else ch)
-    return "".join(kept).casefold()
+        out.append(" " if cat in ("So", "Sk", "Cc", "Cf", "Co", "Cs") else part)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Fold Unicode variants, remove invisible characters and accents, and lower-case."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = _ZERO_WIDTH_RE.sub("", text)
+        text = _ANGER_EMOJI_RE.sub(" marah ", text)
+        text = _NON_ASCII_RE.sub(lambda m: _fold_char(m.group(0)), text)
+    return _CONTROL_RE.sub(" ", text).casefold()
 
 
 def parse_firmware(raw: str) -> FirmwareParts | None:

@@ -124,7 +124,10 @@ class Catalog:
             winners = [k for k, kind in owners.items() if CONFIDENCE[kind] == strongest]
             if len(winners) == 1:
                 self._aliases[form] = (winners[0], owners[winners[0]])
-        self._max_len = max((len(f) for f in self._aliases), default=0)
+        # Every prefix of a form, so a window of tokens stops growing as soon as no form
+        # can start with it.
+        self._prefixes = {form[:n] for form in self._aliases for n in range(1, len(form) + 1)}
+        self._keys = {p.key for p in self.products}
 
     def __len__(self) -> int:
         return len(self.products)
@@ -139,7 +142,7 @@ class Catalog:
             joined = ""
             for j in range(i, min(i + _MAX_WINDOW, len(matches))):
                 joined += matches[j].group(0)
-                if len(joined) > self._max_len:
+                if joined not in self._prefixes:
                     break
                 hit = self._aliases.get(joined)
                 if hit:
@@ -152,25 +155,64 @@ class Catalog:
                 i += 1
         return found
 
-    def find(self, text: str) -> list[tuple[str, str, str]]:
-        """Product mentions in ``text`` as ``(key, kind, matched form)``, in text order."""
-        return [(key, kind, form) for _, _, key, kind, form in self._spans(fold(text))]
+    def _read_field(self, text: str) -> tuple[list[tuple[str, str, str]], str]:
+        folded = fold(text)
+        spans = self._spans(folded)
+        out, last = [], 0
+        for start, end, *_ in spans:
+            out.append(folded[last:start])
+            out.append(" _product_ ")
+            last = end
+        out.append(folded[last:])
+        return [(key, kind, form) for _, _, key, kind, form in spans], "".join(out)
 
-    def mask(self, text: str) -> str:
-        """``text`` folded, with every product mention replaced by ``_product_``.
+    def read(self, title: str, body: str, given: str | None = None
+             ) -> tuple[ProductGuess, str, str]:
+        """The product guess (see :meth:`detect`) and title and body folded, with every
+        product mention replaced by ``_product_``.
 
         Model names hold ordinary words ("Infinix Hot 40", "Galaxy A55 Fire"): masking
         them keeps those words from reading as symptoms, and keeps the problem's words,
         not the product's, at the centre of the thread's vector.
         """
-        folded = fold(text)
-        out, last = [], 0
-        for start, end, *_ in self._spans(folded):
-            out.append(folded[last:start])
-            out.append(" _product_ ")
-            last = end
-        out.append(folded[last:])
-        return "".join(out)
+        in_title, masked_title = self._read_field(title)
+        in_body, masked_body = self._read_field(body)
+        return self._guess(in_title + in_body, given), masked_title, masked_body
+
+    def detect(self, title: str, body: str, given: str | None = None) -> ProductGuess:
+        """The product a post is about.
+
+        A product the fan chose wins unless the text names only another one (a wrong
+        choice); with no choice, the product named most (title first breaks ties).
+        """
+        return self.read(title, body, given)[0]
+
+    def _guess(self, mentions: list[tuple[str, str, str]], given: str | None) -> ProductGuess:
+        if given is not None and given not in self._keys:
+            given = None
+        if not mentions:
+            if given is not None:
+                return ProductGuess(given, 0.9, "given")
+            return ProductGuess(None, 0.0, "none")
+        weight: dict[str, float] = {}
+        for key, kind, _ in mentions:
+            weight[key] = weight.get(key, 0.0) + CONFIDENCE[kind]
+        forms = tuple(dict.fromkeys(form for _, _, form in mentions))
+        if given is not None and given in weight:
+            return ProductGuess(given, 1.0, "given", forms)
+        order = {key: n for n, (key, _, _) in enumerate(reversed(mentions))}
+        best = max(weight, key=lambda k: (weight[k], order[k]))
+        best_kind = max(
+            (CONFIDENCE[kind] for key, kind, _ in mentions if key == best), default=0.0
+        )
+        confidence = best_kind * weight[best] / sum(weight.values())
+        if given is not None:
+            # The fan chose a product the text never names: trust the text only when sure.
+            if confidence >= 0.8:
+                return ProductGuess(best, round(confidence, 3), "text, not the chosen product",
+                                    forms)
+            return ProductGuess(given, 0.6, "given", forms)
+        return ProductGuess(best, round(confidence, 3), "text", forms)
 
     def resolve(self, name: str) -> str | None:
         """The key of the product ``name`` spells (its name, an alias or an abbreviation)."""
@@ -199,37 +241,3 @@ class Catalog:
             else:
                 canonical[name] = []
         return cls(Product(key=n, name=n, aliases=tuple(a)) for n, a in canonical.items())
-
-    def detect(self, title: str, body: str, given: str | None = None) -> ProductGuess:
-        """The product a post is about.
-
-        A product the fan chose wins unless the text names only another one (a wrong
-        choice); with no choice, the product named most (title first breaks ties).
-        """
-        mentions = self.find(title) + self.find(body)
-        keys = {p.key for p in self.products}
-        if given is not None and given not in keys:
-            given = None
-        if not mentions:
-            if given is not None:
-                return ProductGuess(given, 0.9, "given")
-            return ProductGuess(None, 0.0, "none")
-        weight: dict[str, float] = {}
-        for key, kind, _ in mentions:
-            weight[key] = weight.get(key, 0.0) + CONFIDENCE[kind]
-        forms = tuple(dict.fromkeys(form for _, _, form in mentions))
-        if given is not None and given in weight:
-            return ProductGuess(given, 1.0, "given", forms)
-        order = {key: n for n, (key, _, _) in enumerate(reversed(mentions))}
-        best = max(weight, key=lambda k: (weight[k], order[k]))
-        best_kind = max(
-            (CONFIDENCE[kind] for key, kind, _ in mentions if key == best), default=0.0
-        )
-        confidence = best_kind * weight[best] / sum(weight.values())
-        if given is not None:
-            # The fan chose a product the text never names: trust the text only when sure.
-            if confidence >= 0.8:
-                return ProductGuess(best, round(confidence, 3), "text, not the chosen product",
-                                    forms)
-            return ProductGuess(given, 0.6, "given", forms)
-        return ProductGuess(best, round(confidence, 3), "text", forms)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
@@ -36,6 +37,8 @@ from triage.models import (
     Cluster,
     ClusterStatus,
     Forward,
+    MergeRecord,
+    ReplyTemplate,
     Severity,
     Source,
     ThreadTriage,
@@ -825,3 +828,286 @@ def refresh_thread_cluster(thread_id: int) -> None:
     )
     if cluster_id:
         refresh_figures([cluster_id])
+
+
+# --- the community managers' console ---------------------------------------------------
+# Every manager action below is one function: it checks what it must, writes, logs the
+# event with its actor and, when clusters change wholesale, bumps the engine generation
+# so every worker's in-memory index rebuilds.
+
+
+class TriageError(ValidationError):
+    """A console action refused for a reason the manager should read."""
+
+
+def confirm_cluster(cluster: Cluster, *, actor: User | None, note: str = "") -> bool:
+    """A manager confirms the problem is real: status "confirmed", fans told."""
+    return set_status(cluster, ClusterStatus.CONFIRMED, actor=actor, note=note)
+
+
+def set_severity(cluster: Cluster, level: str, *, actor: User | None, reason: str) -> bool:
+    """Set a cluster's severity by hand, with the reason; the figures never override it.
+
+    Returns False when the level, source and reason were already these.
+    """
+    if level not in Severity.values:
+        raise TriageError(_("Unknown severity: %(level)s") % {"level": level}, code="severity")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TriageError(_("Give a reason for the severity."), code="reason")
+    with transaction.atomic():
+        cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        old = cluster.severity
+        if (old, cluster.severity_source, cluster.severity_reason) == (
+            level,
+            Source.MANAGER,
+            reason,
+        ):
+            return False
+        cluster.severity = level
+        cluster.severity_source = Source.MANAGER
+        cluster.severity_reason = reason
+        cluster.severity_by = actor
+        cluster.save(
+            update_fields=[
+                "severity",
+                "severity_source",
+                "severity_reason",
+                "severity_by",
+                "updated_at",
+            ]
+        )
+        log_event(
+            TriageEvent.Action.SEVERITY, cluster=cluster, actor=actor, note=reason, old=old,
+            new=level,
+        )  # fmt: skip
+    refresh_figures([cluster.pk])  # heat follows the new severity
+    return True
+
+
+def _place(thread_ids: list[int], cluster: Cluster, actor: User | None, now: datetime) -> None:
+    """Put these threads in ``cluster`` as a manager did; they show its status."""
+    ThreadTriage.objects.filter(thread_id__in=thread_ids).update(
+        cluster=cluster, assignment=Source.MANAGER, assigned_by=actor, assigned_at=now
+    )
+    thread_status = THREAD_STATUS.get(cluster.status)
+    if thread_status:
+        Thread.objects.filter(pk__in=thread_ids).update(
+            status=thread_status, fixed_in=cluster.fixed_in
+        )
+
+
+def _notify_joined(thread_ids: list[int], cluster: Cluster, *, actor, joined: bool) -> None:
+    """Tell followers (reporters, "me too" voters) of these threads where their report is.
+
+    One notification per person, in their language; queries grow with the number of
+    (thread, language) pairs notified, not with the number of people.
+    """
+    from django.utils import translation
+
+    first: dict[int, tuple[int, str]] = {}
+    for thread_id, user_id, language in (
+        Follow.objects.filter(thread_id__in=thread_ids)
+        .order_by("thread_id")
+        .values_list("thread_id", "user_id", "user__preferred_language")
+    ):
+        first.setdefault(user_id, (thread_id, language or settings.LANGUAGE_CODE))
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for user_id, key in first.items():
+        groups[key].append(user_id)
+    threads = Thread.objects.only("id", "title").in_bulk({t for t, _lang in groups})
+    for (thread_id, language), user_ids in groups.items():
+        thread = threads[thread_id]
+        with translation.override(language):
+            if joined:
+                text = _("Your report “%(title)s” joined a known problem: %(label)s") % {
+                    "title": thread.title,
+                    "label": cluster.label,
+                }
+            else:
+                text = _("Your report “%(title)s” is again a problem of its own: %(label)s") % {
+                    "title": thread.title,
+                    "label": cluster.label,
+                }
+        forum_services.notify(
+            recipients=user_ids,
+            verb=Notification.Verb.STATUS,
+            thread=thread,
+            actor=actor,
+            text=text[:300],
+            extra={"cluster": cluster.pk, "new": THREAD_STATUS.get(cluster.status, "")},
+        )
+
+
+def _after_manual_change(cluster_ids: set[int]) -> None:
+    refresh_figures(cluster_ids)
+    relabel(cluster_ids)
+    index.bump_generation()
+
+
+def merge_clusters(
+    kept: Cluster, absorbed: Cluster, *, actor: User | None, note: str = ""
+) -> MergeRecord:
+    """Merge ``absorbed`` into ``kept``, losslessly and reversibly (see ``unmerge``).
+
+    Its threads move to ``kept`` as a manager's placement (the batch pass never moves
+    them back), carrying their "me too" votes and followers; ``absorbed`` stays as a
+    duplicate pointing to ``kept`` so links keep resolving. Their followers are told.
+    """
+    if kept.pk == absorbed.pk:
+        raise TriageError(_("A cluster cannot be merged into itself."), code="same")
+    now = timezone.now()
+    with transaction.atomic():
+        pair = Cluster.objects.select_for_update().filter(pk__in=[kept.pk, absorbed.pk])
+        locked = {c.pk: c for c in pair}
+        kept, absorbed = locked[kept.pk], locked[absorbed.pk]
+        if absorbed.merged_into_id or kept.merged_into_id:
+            raise TriageError(_("That cluster was already merged."), code="merged")
+        thread_ids = list(absorbed.members.values_list("thread_id", flat=True))
+        record = MergeRecord.objects.create(
+            kept=kept,
+            absorbed=absorbed,
+            thread_ids=thread_ids,
+            absorbed_status=absorbed.status,
+            merged_by=actor,
+        )
+        _place(thread_ids, kept, actor, now)
+        absorbed.merged_into = kept
+        absorbed.status = ClusterStatus.DUPLICATE
+        absorbed.save(update_fields=["merged_into", "status", "updated_at"])
+        for cluster, other in ((kept, absorbed), (absorbed, kept)):
+            log_event(
+                TriageEvent.Action.MERGED, cluster=cluster, actor=actor, note=note,
+                kept=kept.pk, absorbed=absorbed.pk, other=other.pk, record=record.pk,
+                threads=len(thread_ids),
+            )  # fmt: skip
+        _notify_joined(thread_ids, kept, actor=actor, joined=True)
+        _after_manual_change({kept.pk, absorbed.pk})
+    return record
+
+
+def unmerge(record: MergeRecord, *, actor: User | None, note: str = "") -> Cluster:
+    """Undo a merge: exactly the threads it moved (those still in the kept cluster) go
+    back with their votes and followers, the absorbed cluster gets its status back, and
+    their followers are told. Returns the restored cluster."""
+    now = timezone.now()
+    with transaction.atomic():
+        record = MergeRecord.objects.select_for_update().get(pk=record.pk)
+        if record.undone_at:
+            raise TriageError(_("This merge was already undone."), code="undone")
+        absorbed = Cluster.objects.select_for_update().get(pk=record.absorbed_id)
+        kept = Cluster.objects.get(pk=record.kept_id)
+        thread_ids = list(
+            ThreadTriage.objects.filter(
+                thread_id__in=record.thread_ids, cluster_id=kept.pk
+            ).values_list("thread_id", flat=True)
+        )
+        absorbed.merged_into = None
+        absorbed.status = record.absorbed_status
+        absorbed.save(update_fields=["merged_into", "status", "updated_at"])
+        _place(thread_ids, absorbed, actor, now)
+        record.undone_at = now
+        record.save(update_fields=["undone_at"])
+        for cluster in (kept, absorbed):
+            log_event(
+                TriageEvent.Action.UNMERGED, cluster=cluster, actor=actor, note=note,
+                kept=kept.pk, absorbed=absorbed.pk, record=record.pk, threads=len(thread_ids),
+            )  # fmt: skip
+        _notify_joined(thread_ids, absorbed, actor=actor, joined=False)
+        _after_manual_change({kept.pk, absorbed.pk})
+    return absorbed
+
+
+def _free_key(thread_ids: list[int]) -> int:
+    """An engine key for a cluster a manager opens: one of its threads' ids if free."""
+    taken = set(Cluster.objects.filter(key__in=thread_ids).values_list("key", flat=True))
+    for thread_id in sorted(thread_ids):
+        if thread_id not in taken:
+            return thread_id
+    lowest = Cluster.objects.aggregate(m=Min("key"))["m"] or 0
+    return min(lowest, 0) - 1  # below every thread id: never an engine key
+
+
+def move_threads(
+    thread_ids: Iterable[int], target: Cluster | None, *, actor: User | None, note: str = ""
+) -> Cluster:
+    """Move threads to ``target``, or out to a new cluster when it is None.
+
+    The moves are a manager's placement: the batch pass never undoes them. Returns the
+    cluster they are in now.
+    """
+    ids = sorted({int(t) for t in thread_ids})
+    rows = list(
+        ThreadTriage.objects.filter(thread_id__in=ids)
+        .select_related("thread")
+        .only("thread_id", "cluster_id", "thread__title", "thread__product_id", "thread__kind")
+    )
+    if not rows:
+        raise TriageError(_("None of these threads has been triaged yet."), code="empty")
+    ids = [r.thread_id for r in rows]
+    now = timezone.now()
+    with transaction.atomic():
+        if target is None:
+            first = rows[0].thread
+            target = Cluster.objects.create(
+                key=_free_key(ids),
+                product_id=first.product_id,
+                kind=Kind.SUGGESTION if first.kind == Kind.SUGGESTION else Kind.PROBLEM,
+                label=first.title[:300],
+                first_seen=now,
+                last_seen=now,
+            )
+            log_event(TriageEvent.Action.SPLIT, cluster=target, actor=actor, note=note,
+                      threads=ids)  # fmt: skip
+        elif target.merged_into_id:
+            raise TriageError(_("That cluster was merged into another."), code="merged")
+        _place(ids, target, actor, now)
+        TriageEvent.objects.bulk_create(
+            TriageEvent(
+                action=TriageEvent.Action.MOVED,
+                cluster=target,
+                thread_id=r.thread_id,
+                actor=actor,
+                note=note,
+                data={"old": r.cluster_id, "new": target.pk},
+            )
+            for r in rows
+        )
+        _after_manual_change({target.pk, *(r.cluster_id for r in rows if r.cluster_id)})
+    return target
+
+
+def _fill(text: str, cluster: Cluster) -> str:
+    product = cluster.product.marketing_name if cluster.product_id else ""
+    return text.replace("{fixed_in}", cluster.fixed_in or "").replace("{product}", product)
+
+
+def post_official_reply(cluster: Cluster, template: ReplyTemplate, *, actor: User) -> int:
+    """Post one official reply from ``template`` in every visible member thread.
+
+    Each thread gets the text in its author's language (Indonesian unless they chose
+    English), with ``{fixed_in}`` and ``{product}`` filled in; followers are notified
+    by the forum as for any official answer. Two reads, then one ``create_post`` per
+    thread. Returns how many threads were answered.
+    """
+    if not actor.is_staff:
+        raise TriageError(_("Only staff post official replies."), code="not_staff")
+    cluster = Cluster.objects.select_related("product").get(pk=cluster.pk)
+    threads = list(
+        Thread.objects.filter(VISIBLE, triage__cluster=cluster)
+        .select_related("author")
+        .only("id", "locked", "author__id", "author__preferred_language", "author__is_staff")
+        .order_by("id")
+    )
+    bodies = {"id": _fill(template.body_id, cluster), "en": _fill(template.body_en, cluster)}
+    with transaction.atomic():
+        for thread in threads:
+            language = thread.author.preferred_language if thread.author_id else ""
+            forum_services.create_post(
+                author=actor, thread=thread, body=bodies["en" if language == "en" else "id"]
+            )
+        log_event(
+            TriageEvent.Action.REPLIED, cluster=cluster, actor=actor, note=template.name,
+            template=template.pk, threads=len(threads),
+        )  # fmt: skip
+    return len(threads)

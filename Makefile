@@ -39,4 +39,4 @@ format: $(VENV)/.dev
 ## make messages: extract strings into locale/ and */locale/, then compile the .mo files
 messages: $(VENV)/.dev
 	$(DEV) $(PY) manage.py makemessages -l id --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
-	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv --ignore=bench

@@ -9,6 +9,7 @@ CELERY_BROKER_URL (see README.md).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -201,7 +202,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 TRIAGE_SWEEP_GRACE_SECONDS = env.int("TRIAGE_SWEEP_GRACE_SECONDS", default=120)
 # Periodic jobs (Celery beat); every interval in seconds, from the environment.
 CELERY_BEAT_SCHEDULE: dict = {
-    "forum-daily-digest": {"task": "forum.tasks.send_daily_digests", "schedule": 24 * 3600},
+    # The digest goes out once a day at DIGEST_HOUR, Jakarta time (CELERY_TIMEZONE).
+    "forum-daily-digest": {
+        "task": "forum.tasks.send_daily_digests",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", 7), minute=0),
+    },
     "triage-sweep": {"task": "triage.sweep", "schedule": env.int("TRIAGE_SWEEP_SECONDS", 60)},
     "triage-spikes": {
         "task": "triage.detect_spikes",

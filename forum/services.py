@@ -247,13 +247,16 @@ def delete_post(*, user: User, post: Post) -> None:
 
 @transaction.atomic
 def toggle_me_too(*, user: User, thread: Thread) -> tuple[bool, int]:
-    """Add or remove ``user``'s "me too" on a problem thread; adding also follows it.
+    """Add or remove ``user``'s "me too" on a problem or suggestion; adding also follows it.
 
     Returns (has "me too" now, the thread's new count). One per fan: a second tap
     removes it. The author's own thread already counts them, so they cannot add one.
     """
-    if thread.kind != Kind.PROBLEM:
-        raise ForumError(_("Only problem reports take a “me too”."), code="not_problem")
+    # On a suggestion it is a vote: the most wanted ideas rise in the triage queue.
+    if thread.kind not in (Kind.PROBLEM, Kind.SUGGESTION):
+        raise ForumError(
+            _("Only problem reports and suggestions take a “me too”."), code="not_votable"
+        )
     if thread.author_id == user.pk:
         raise ForumError(_("You reported this problem yourself."), code="own_thread")
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()

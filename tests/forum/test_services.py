@@ -119,6 +119,14 @@ def test_me_too_refused_on_own_thread_and_on_questions(thread, fan, other_fan, p
         services.toggle_me_too(user=other_fan, thread=question)
 
 
+def test_a_me_too_on_a_suggestion_is_a_vote(fan, other_fan, product):
+    idea = services.create_thread(
+        author=fan, title="Saran: dual app", body="tambah dual app", product=product,
+        kind="suggestion",
+    )  # fmt: skip
+    assert services.toggle_me_too(user=other_fan, thread=idea) == (True, 1)
+
+
 def test_follow_and_unfollow_are_idempotent(thread, other_fan):
     assert services.follow(user=other_fan, thread=thread) is True
     assert services.follow(user=other_fan, thread=thread) is False

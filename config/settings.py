@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
 ]
 
@@ -227,12 +228,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per API token (triage.api.throttles); a refused request gets 429 and Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "triage_api": env("TRIAGE_API_RATE", default="1200/minute"),
+        "triage_api_write": env("TRIAGE_API_WRITE_RATE", default="120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tanggap triage feed",
     "DESCRIPTION": "Clusters of fan-reported problems for engineering, with status write-back.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's JavaScript and CSS come from drf-spectacular-sidecar, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterStatusEnum": "triage.models.ClusterStatus",
+        "ThreadStatusEnum": "forum.models.Status",
+        "WritableStatusEnum": "triage.api.serializers.WRITABLE_STATUS_CHOICES",
+    },
 }
 
 # Security: strict in production, relaxed only when DEBUG is on.

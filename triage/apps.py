@@ -13,6 +13,7 @@ class TriageConfig(AppConfig):
         from forum.models import MeToo, Post, Thread
         from forum.services import thread_created
         from triage.tasks import queue_refresh, queue_triage
+        from triage.webhooks import dispatch  # noqa: F401 (connects webhooks to triage_event)
 
         # forum sends this after the thread's transaction committed.
         thread_created.connect(

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from triage import services
+from triage import webhooks as webhook_delivery
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +87,18 @@ def queue_triage(thread_id: int) -> None:
 def queue_refresh(thread_id: int) -> None:
     """Queue a refresh of a thread's cluster figures; the heat job covers a lost one."""
     _queue(refresh_cluster, thread_id)
+
+
+@shared_task(bind=True, name="triage.deliver_webhook", acks_late=True, max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> None:
+    """POST one webhook delivery; after a failed attempt, retry after 2, 4, 8 ... seconds
+    (``triage.webhooks.attempt`` keeps count and gives up after MAX_ATTEMPTS)."""
+    wait = webhook_delivery.attempt(delivery_id)
+    if wait is None:
+        return
+    if self.request.is_eager:
+        # No broker (embedded mode): retrying in-process would hold the request through
+        # the backoff. The delivery stays pending, with its error, resendable in the admin.
+        log.warning("webhook delivery %s failed; not retried without a broker", delivery_id)
+        return
+    raise self.retry(countdown=wait)

@@ -1,0 +1,196 @@
+"""What the feed shows of clusters, threads and products, and what a write-back accepts.
+
+Threads are shown without their author: no name, no email ever leaves through the API.
+"""
+
+from django.utils.text import Truncator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from forum.models import Product, Thread
+from triage.models import Cluster, ClusterStatus, Forward
+
+# What engineering may write back; forwarding, confirming and merging are the managers'
+# console actions (they make a Forward row or a merge record), "regressed" the pipeline's.
+WRITABLE_STATUSES = (ClusterStatus.ACKNOWLEDGED, ClusterStatus.FIXED, ClusterStatus.WONT_FIX)
+WRITABLE_STATUS_CHOICES = [(s.value, s.label) for s in WRITABLE_STATUSES]
+EXCERPT_CHARS = 280
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "brand",
+            "series",
+            "model",
+            "marketing_name",
+            "slug",
+            "release_year",
+            "active_devices",
+        ]
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    """A member thread: what it says and where it is, never who wrote it."""
+
+    excerpt = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The thread on the forum.")
+    me_too = serializers.IntegerField(source="me_too_count")
+    replies = serializers.IntegerField(source="reply_count")
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "title",
+            "excerpt",
+            "firmware",
+            "product",
+            "kind",
+            "status",
+            "me_too",
+            "replies",
+            "created_at",
+            "url",
+            "external_id",
+            "source_url",
+        ]
+
+    def get_excerpt(self, thread: Thread) -> str:
+        return Truncator(" ".join(thread.body.split())).chars(EXCERPT_CHARS)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, thread: Thread) -> str:
+        request = self.context.get("request")
+        path = thread.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class ForwardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Forward
+        fields = ["created_at", "note", "ticket_url"]
+
+
+class DailyReportsSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    reports = serializers.IntegerField(help_text="New threads and “me too” that day.")
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    """A cluster in the feed's list: identity, status and the spread figures."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="triage_api:cluster-detail")
+    product_name = serializers.CharField(
+        source="product.marketing_name", read_only=True, allow_null=True
+    )
+    top_terms = serializers.ListField(child=serializers.CharField())
+    forwarded = serializers.BooleanField(
+        source="is_forwarded", help_text="Engineering has it, or had it once."
+    )
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "key",
+            "url",
+            "product",
+            "product_name",
+            "kind",
+            "label",
+            "top_terms",
+            "severity",
+            "severity_source",
+            "status",
+            "forwarded",
+            "fixed_in",
+            "ticket_url",
+            "merged_into",
+            "heat",
+            "escalation",
+            "threads",
+            "reporters",
+            "me_too",
+            "replies",
+            "reports_24h",
+            "reports_prev_24h",
+            "reports_per_hour",
+            "growth",
+            "per_100k_devices",
+            "first_seen",
+            "last_seen",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClusterDetailSerializer(ClusterSerializer):
+    """One cluster with why it has its severity, how it spread and a sample of threads."""
+
+    escalation_reasons = serializers.ListField(child=serializers.CharField())
+    firmware = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Threads per firmware version."
+    )
+    products = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of every product its threads name."
+    )
+    daily = serializers.SerializerMethodField(help_text="Reports per day, last 30 days.")
+    forwards = ForwardSerializer(many=True, read_only=True)
+    sample_threads = serializers.SerializerMethodField()
+    threads_url = serializers.HyperlinkedIdentityField(view_name="triage_api:cluster-threads")
+
+    class Meta(ClusterSerializer.Meta):
+        fields = [
+            *ClusterSerializer.Meta.fields,
+            "severity_reason",
+            "escalation_reasons",
+            "firmware",
+            "products",
+            "daily",
+            "forwards",
+            "sample_threads",
+            "threads_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DailyReportsSerializer(many=True))
+    def get_daily(self, cluster: Cluster) -> list[dict]:
+        return [{"date": day, "reports": n} for day, n in cluster.daily]
+
+    @extend_schema_field(ThreadSerializer(many=True))
+    def get_sample_threads(self, cluster: Cluster) -> list[dict]:
+        threads = self.context.get("sample_threads", [])
+        return ThreadSerializer(threads, many=True, context=self.context).data
+
+
+class StatusWriteSerializer(serializers.Serializer):
+    """The write-back: any of status, fixed-in version and ticket link, with a note for
+    the audit log. Fans see the status and version on their threads."""
+
+    status = serializers.ChoiceField(
+        choices=WRITABLE_STATUS_CHOICES,
+        required=False,
+        error_messages={
+            "invalid_choice": 'Engineering may set "acknowledged", "fixed" or "wont_fix"; '
+            '"{input}" is not one of them.'
+        },
+    )
+    fixed_in = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    ticket_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if not {"status", "fixed_in", "ticket_url"} & attrs.keys():
+            raise serializers.ValidationError("Send at least one of status, fixed_in, ticket_url.")
+        cluster: Cluster = self.context["cluster"]
+        fixed_in = attrs.get("fixed_in", cluster.fixed_in).strip()
+        if attrs.get("status") == ClusterStatus.FIXED and not fixed_in:
+            raise serializers.ValidationError(
+                {"fixed_in": "A fixed cluster needs the version that fixes it."}
+            )
+        return attrs

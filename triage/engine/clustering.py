@@ -174,8 +174,7 @@ class ClusterIndex:
         if current is not None:
             return Assignment(current, 1.0, False)
         product = self.index.product_of(pos)
-        scores = self.index.mask(self.index.scores(self.index.stored_vector(key)),
-                                 product, exclude=key)
+        scores = self.index.scores(self.index.stored_vector(key), product, exclude=key)
         self.index.note_neighbours(key, scores)
         best, best_sim = self._best_cluster(scores, CANDIDATE_THREADS)
         if best is not None and best_sim >= self.threshold:

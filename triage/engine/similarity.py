@@ -23,7 +23,6 @@ that share a term with it.
 
 from __future__ import annotations
 
-import math
 import re
 from array import array
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -126,8 +125,10 @@ class SimilarityIndex:
         self._doc_ids: list[np.ndarray] = []
         self._doc_tf: list[np.ndarray] = []
         self._doc_w: list[np.ndarray] = []
-        self._post_docs: list[array[int]] = []
-        self._post_w: list[array[float]] = []
+        # Postings per product partition: code -> term id -> (rows, weights). A search
+        # within one product touches only that product's threads.
+        self._postings: dict[int, dict[int, tuple[array[int], array[float]]]] = {}
+        self._n_removed = 0
         self._n_alive = 0
         # Best similarities of each thread to others (hubness, see ``similar``).
         self._neighbours = np.zeros((1024, HUB_K), dtype=np.float32)
@@ -151,8 +152,6 @@ class SimilarityIndex:
                 self._term_id[term] = tid
                 self.term_names.append(term)
                 self._term_block.append(BLOCKS.index(term[0]) if term[0] in BLOCKS else 0)
-                self._post_docs.append(array("i"))
-                self._post_w.append(array("f"))
                 if tid >= len(self._df):
                     self._df = np.concatenate([self._df, np.zeros_like(self._df)])
             ids.append(tid)
@@ -211,9 +210,13 @@ class SimilarityIndex:
         self._doc_ids.append(ids)
         self._doc_tf.append(tf.astype(np.float32))
         self._doc_w.append(w)
+        postings = self._postings.setdefault(code, {})
         for tid, weight in zip(ids.tolist(), w.tolist(), strict=True):
-            self._post_docs[tid].append(pos)
-            self._post_w[tid].append(weight)
+            entry = postings.get(tid)
+            if entry is None:
+                entry = postings[tid] = (array("i"), array("f"))
+            entry[0].append(pos)
+            entry[1].append(weight)
 
     def remove(self, key: Hashable) -> None:
         """Remove a thread (its postings stay until the next :meth:`reweigh`)."""
@@ -222,6 +225,7 @@ class SimilarityIndex:
             self._alive[pos] = 0
             self._df[self._doc_ids[pos]] -= 1
             self._n_alive -= 1
+            self._n_removed += 1
 
     def position(self, key: Hashable) -> int:
         """The internal row of a thread (stable until :meth:`reweigh`)."""
@@ -250,15 +254,20 @@ class SimilarityIndex:
         self._doc_tf = [self._doc_tf[p] for p in keep]
         self._doc_w = [self._weigh(ids, tf) for ids, tf in zip(self._doc_ids, self._doc_tf,
                                                                  strict=True)]
-        matrix = self.matrix().tocsc()
-        self._post_docs, self._post_w = [], []
-        for tid in range(len(self.term_names)):
-            lo, hi = matrix.indptr[tid], matrix.indptr[tid + 1]
-            docs, weights = array("i"), array("f")
-            docs.frombytes(matrix.indices[lo:hi].astype(np.int32).tobytes())
-            weights.frombytes(matrix.data[lo:hi].astype(np.float32).tobytes())
-            self._post_docs.append(docs)
-            self._post_w.append(weights)
+        self._n_removed = 0
+        matrix = self.matrix()
+        codes = np.frombuffer(self._doc_product, dtype=np.int32)
+        self._postings = {}
+        for code in np.unique(codes).tolist():
+            rows = np.flatnonzero(codes == code).astype(np.int32)
+            block = matrix[rows].tocsc()
+            postings = self._postings[code] = {}
+            for tid in np.flatnonzero(np.diff(block.indptr)).tolist():
+                lo, hi = block.indptr[tid], block.indptr[tid + 1]
+                docs, weights = array("i"), array("f")
+                docs.frombytes(rows[block.indices[lo:hi]].tobytes())
+                weights.frombytes(block.data[lo:hi].astype(np.float32).tobytes())
+                postings[tid] = (docs, weights)
 
     def matrix(self) -> sp.csr_matrix:
         """All stored vectors as a sparse matrix (rows in :attr:`keys` order)."""
@@ -270,9 +279,10 @@ class SimilarityIndex:
         return sp.csr_matrix((data, indices, indptr), shape=(n, len(self.term_names)))
 
     # --- search
-    def scores(self, vector: tuple[np.ndarray, np.ndarray], max_terms: int | None = None
-               ) -> np.ndarray:
-        """Cosine of ``vector`` with every row (0 for rows sharing no term).
+    def scores(self, vector: tuple[np.ndarray, np.ndarray], product: object = ANY_PRODUCT,
+               max_terms: int | None = None, exclude: Hashable | None = None) -> np.ndarray:
+        """Cosine of ``vector`` with every row of ``product`` (or of all products); 0 for
+        other rows, rows sharing no term, removed rows and ``exclude``.
 
         ``max_terms`` keeps only the heaviest query terms, trading a little recall for
         speed on long queries.
@@ -281,21 +291,20 @@ class SimilarityIndex:
         if max_terms is not None and len(ids) > max_terms:
             top = np.argpartition(-w, max_terms)[:max_terms]
             ids, w = ids[top], w[top]
+        if product is ANY_PRODUCT:
+            partitions = list(self._postings.values())
+        else:
+            code = self._product_code.get(product)
+            partitions = [self._postings[code]] if code in self._postings else []
         scores = np.zeros(len(self.keys), dtype=np.float32)
         for tid, qw in zip(ids.tolist(), w.tolist(), strict=True):
-            docs = np.frombuffer(self._post_docs[tid], dtype=np.int32)
-            if len(docs):
-                scores[docs] += qw * np.frombuffer(self._post_w[tid], dtype=np.float32)
-        return scores
-
-    def mask(self, scores: np.ndarray, product: object = ANY_PRODUCT,
-             exclude: Hashable | None = None) -> np.ndarray:
-        """Zero the scores of removed threads, of other products and of ``exclude``."""
-        alive = np.frombuffer(bytes(self._alive), dtype=np.uint8)
-        scores = np.where(alive.astype(bool), scores, 0.0).astype(np.float32)
-        if product is not ANY_PRODUCT:
-            code = self._product_code.get(product, -1)
-            scores[np.frombuffer(self._doc_product, dtype=np.int32) != code] = 0.0
+            for postings in partitions:
+                entry = postings.get(tid)
+                if entry is not None:
+                    docs = np.frombuffer(entry[0], dtype=np.int32)
+                    scores[docs] += qw * np.frombuffer(entry[1], dtype=np.float32)
+        if self._n_removed:
+            scores *= np.frombuffer(bytes(self._alive), dtype=np.uint8)
         if exclude is not None and exclude in self._pos:
             scores[self._pos[exclude]] = 0.0
         return scores
@@ -379,18 +388,5 @@ class SimilarityIndex:
         max_terms: int | None = None,
     ) -> list[tuple[Hashable, float]]:
         """The ``k`` most similar stored threads (of ``product`` if given), best first."""
-        scores = self.mask(self.scores(vector, max_terms), product, exclude)
-        return self.top(scores, k)
+        return self.top(self.scores(vector, product, max_terms, exclude), k)
 
-
-def cosine(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
-    """Cosine of two vectors given as ``(term ids, weights)`` of unit length."""
-    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    if len(common) == 0:
-        return 0.0
-    return float(np.dot(a[1][ia].astype(np.float64), b[1][ib]))
-
-
-def norm(weights: np.ndarray) -> float:
-    """Euclidean length of a weight array."""
-    return math.sqrt(float(np.dot(weights, weights)))

@@ -51,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("triage", "view_replytemplate"),
         ("triage", "add_replytemplate"),
         ("triage", "change_replytemplate"),
+        ("triage", "view_mergerecord"),
+        ("triage", "add_mergerecord"),
+        ("triage", "change_mergerecord"),
+        ("triage", "view_threadtriage"),
+        ("triage", "change_threadtriage"),
     ],
     ENGINEER: [
         ("forum", "view_product"),

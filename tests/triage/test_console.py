@@ -12,6 +12,7 @@ from triage.models import (
     Cluster,
     ClusterStatus,
     EngineState,
+    MergeRecord,
     ReplyTemplate,
     Severity,
     Source,
@@ -20,6 +21,22 @@ from triage.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so assertions read like the English UI."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -273,3 +290,175 @@ def test_engineers_and_fans_cannot_reach_the_console(client, two_clusters):
         )
         assert response.status_code in (302, 403)
     assert Cluster.objects.get(pk=camera.pk).status == ClusterStatus.NEW
+
+
+# --- the admin console ----------------------------------------------------------------
+
+QUEUE = "/admin/triage/cluster/"
+
+
+def _page(cluster):
+    return f"{QUEUE}{cluster.pk}/change/"
+
+
+def test_the_queue_filters_by_product_severity_status_alerting_and_age(
+    client, two_clusters, manager, phones
+):
+    camera, signal, *_ = two_clusters
+    services.set_severity(signal, Severity.CRITICAL, actor=manager, reason="no calls")
+    services.open_alert("spike", cluster=camera, message="Spike: camera")
+    client.force_login(manager)
+
+    def shown(query):
+        html = client.get(QUEUE + query).content.decode()
+        return {c for c in (camera, signal) if f'field-__str__"><a href="{_page(c)}' in html}
+
+    assert shown("") == {camera, signal}
+    assert shown(f"?product__id__exact={phones[A55].pk}") == {camera, signal}
+    assert shown(f"?product__id__exact={phones[RN13P].pk}") == set()
+    assert shown("?severity__exact=critical") == {signal}
+    assert shown("?status__exact=new") == {camera, signal}
+    assert shown("?alerting=yes") == {camera}
+    assert shown("?age=24h") == {camera, signal}
+    assert shown("?age=older") == set()
+    assert shown("?q=Kamera") == {camera}
+
+
+def test_the_cluster_page_shows_charts_members_and_the_audit_trail(client, two_clusters, manager):
+    camera, signal, cams, *_ = two_clusters
+    services.set_severity(camera, Severity.MAJOR, actor=manager, reason="camera unusable")
+    client.force_login(manager)
+    html = client.get(_page(camera)).content.decode()
+    assert '<svg class="chart chart-daily"' in html and 'role="img"' in html
+    assert "2 reports in the last 30 days" in html  # the chart's accessible name
+    assert '<svg class="chart chart-firmware"' in html and "<title>A1: 2</title>" in html
+    for thread in cams:
+        assert f'href="/t/{thread.pk}/"' in html
+    assert "camera unusable" in html  # severity with its reason
+    assert "Severity set" in html and "Mira CM" in html  # the audit trail
+    assert "2 member threads" in html
+
+
+def test_merge_forward_reply_and_undo_from_the_admin(
+    client, two_clusters, manager, django_capture_on_commit_callbacks
+):
+    camera, signal, cams, sig, voter = two_clusters
+    client.force_login(manager)
+    selected = {"_selected_action": [camera.pk, signal.pk], "index": 0}
+    asked = client.post(QUEUE, {**selected, "action": "merge"})
+    assert asked.status_code == 200 and "Keep this cluster" in asked.content.decode()
+    done = client.post(
+        QUEUE, {**selected, "action": "merge", "apply": 1, "kept": camera.pk, "note": "same"}
+    )
+    assert done.status_code == 302
+    assert Cluster.objects.get(pk=signal.pk).merged_into_id == camera.pk
+
+    client.post(
+        QUEUE,
+        {"_selected_action": [camera.pk], "index": 0, "action": "forward", "apply": 1,
+         "ticket_url": "https://jira.example.com/CAM-7", "note": "camera team",
+         "next": _page(camera)},
+    )  # fmt: skip
+    camera.refresh_from_db()
+    assert camera.status == ClusterStatus.FORWARDED
+    assert Thread.objects.get(pk=sig.pk).status == "investigating"
+
+    template = ReplyTemplate.objects.create(name="ack", body_id="Sedang dicek", body_en="Checking")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(
+            QUEUE,
+            {"_selected_action": [camera.pk], "index": 0, "action": "post_reply", "apply": 1,
+             "template": template.pk, "next": _page(camera)},
+        )  # fmt: skip
+    assert reply.status_code == 302 and reply["Location"] == _page(camera)
+    assert Post.objects.filter(is_official=True, body="Sedang dicek").count() == 3
+    assert Notification.objects.filter(recipient=voter, verb="official").exists()
+
+    record = MergeRecord.objects.get()
+    html = client.get(_page(camera)).content.decode()
+    assert "Undo this merge" in html
+    client.post(f"{QUEUE}merge/{record.pk}/undo/")
+    assert _members(signal) == {sig.pk}
+    assert MeToo.objects.filter(thread=sig, user=voter).exists()
+    assert Cluster.objects.get(pk=signal.pk).me_too == 1
+    actions = set(TriageEvent.objects.filter(actor=manager).values_list("action", flat=True))
+    assert {"merged", "forwarded", "status", "replied", "unmerged"} <= actions
+
+
+def test_severity_status_fixed_and_move_from_the_admin(client, two_clusters, manager):
+    camera, signal, cams, *_ = two_clusters
+    client.force_login(manager)
+    one = {"_selected_action": [camera.pk], "index": 0}
+    refused = client.post(QUEUE, {**one, "action": "set_severity", "apply": 1, "level": "critical"})
+    assert refused.status_code == 200  # the reason is required: the form comes back
+    client.post(QUEUE, {**one, "action": "set_severity", "apply": 1, "level": "critical",
+                        "note": "phones die"})  # fmt: skip
+    assert Cluster.objects.get(pk=camera.pk).severity_source == Source.MANAGER
+    client.post(QUEUE, {**one, "action": "mark_fixed", "apply": 1, "fixed_in": "A556XXU4"})
+    camera.refresh_from_db()
+    assert (camera.status, camera.fixed_in) == (ClusterStatus.FIXED, "A556XXU4")
+    client.post(QUEUE, {**one, "action": "confirm"})
+    assert Cluster.objects.get(pk=camera.pk).status == ClusterStatus.CONFIRMED
+
+    client.post(f"{QUEUE}{camera.pk}/move/", {"threads": [cams[1].pk], "target": signal.pk,
+                                               "note": "signal, not camera"})  # fmt: skip
+    assert _members(signal) == {two_clusters[3].pk, cams[1].pk}
+    client.post(f"{QUEUE}{signal.pk}/move/", {"threads": [cams[1].pk], "target": ""})
+    assert ThreadTriage.objects.get(thread=cams[1]).cluster_id not in {camera.pk, signal.pk}
+    # A thread of another cluster cannot be moved from this page.
+    client.post(f"{QUEUE}{camera.pk}/move/", {"threads": [two_clusters[3].pk], "target": ""})
+    assert _members(signal) == {two_clusters[3].pk}
+
+
+def _clusters(n, manager):
+    """n clusters of 3 threads each, with merges and events, built cheaply."""
+    from tests.factories import ProductFactory, ThreadFactory
+
+    product = ProductFactory()
+    for i in range(n):
+        threads = [
+            ThreadFactory(product=product, firmware=f"V{j}", title=f"T{i}.{j}") for j in range(3)
+        ]
+        cluster = Cluster.objects.create(
+            key=threads[0].pk, product=product, label=f"Cluster {i}", heat=i,
+            daily=[["2026-01-01", 2]], firmware={"V0": 1, "V1": 1, "V2": 1}, top_terms=["a"],
+            first_seen=threads[0].created_at,
+        )  # fmt: skip
+        for t in threads:
+            ThreadTriage.objects.create(
+                thread=t, cluster=cluster, severity="minor", terms={"x": 1.0},
+                content_hash="h", triaged_at=t.created_at,
+            )  # fmt: skip
+        services.log_event("created", cluster=cluster, actor=manager, note="n")
+        services.open_alert("spike", cluster=cluster, message=f"spike {i}")
+    return cluster
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_queue_and_cluster_page_queries_are_constant(client, phones, django_assert_num_queries):
+    manager = ManagerFactory()
+    client.force_login(manager)
+    small = _clusters(1, manager)
+    queue_small, page_small = _count_queries(client, QUEUE), _count_queries(client, _page(small))
+    big = _clusters(30, manager)
+    services.move_threads(
+        ThreadTriage.objects.exclude(cluster=big).values_list("thread_id", flat=True)[:40],
+        big, actor=manager,
+    )  # fmt: skip
+    big.refresh_from_db()
+    assert big.threads == 43
+    ReplyTemplate.objects.create(name="a", body_id="x", body_en="y")
+    services.merge_clusters(big, small, actor=manager)
+    assert _count_queries(client, QUEUE) == queue_small
+    assert _count_queries(client, _page(big)) == page_small
+    with django_assert_num_queries(queue_small):
+        client.get(QUEUE + "?age=7d&severity__exact=minor")

@@ -1,0 +1,107 @@
+"""Forms of the managers' console: each asks what one action needs (often a reason for
+the audit log). They validate; ``triage.services`` decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from triage.models import Cluster, ClusterStatus, ReplyTemplate, Severity
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (for the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason (for the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
+class MergeForm(NoteForm):
+    kept = forms.ModelChoiceField(
+        label=_("Keep this cluster (the others merge into it)"),
+        queryset=Cluster.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    field_order = ["kept", "note"]
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            self.fields["kept"].queryset = queryset.order_by("-threads", "-heat")
+            first = self.fields["kept"].queryset.first()
+            if first is not None:
+                self.fields["kept"].initial = first.pk
+
+    def clean(self):
+        data = super().clean()
+        if self.fields["kept"].queryset.count() < 2:
+            raise forms.ValidationError(_("Select at least two clusters to merge."))
+        return data
+
+
+class SeverityForm(ReasonForm):
+    level = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    field_order = ["level", "note"]
+
+
+class StatusForm(ReasonForm):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[c for c in ClusterStatus.choices if c[0] != ClusterStatus.DUPLICATE],
+    )
+    fixed_in = forms.CharField(label=_("Fixed in version"), max_length=80, required=False)
+    field_order = ["status", "fixed_in", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ClusterStatus.FIXED and not data.get("fixed_in"):
+            self.add_error("fixed_in", _("Say which version fixes it."))
+        return data
+
+
+class ForwardForm(NoteForm):
+    ticket_url = forms.URLField(
+        label=_("Engineering ticket"), max_length=500, required=False, assume_scheme="https"
+    )
+    field_order = ["ticket_url", "note"]
+
+
+class FixedForm(NoteForm):
+    fixed_in = forms.CharField(label=_("Fixed in version"), max_length=80)
+    field_order = ["fixed_in", "note"]
+
+
+class ReplyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Reply template"), queryset=ReplyTemplate.objects.filter(is_active=True)
+    )
+
+
+class MoveForm(NoteForm):
+    threads = forms.TypedMultipleChoiceField(label=_("Threads"), coerce=int, choices=[])
+    target = forms.IntegerField(
+        label=_("Move to cluster number (empty: a new cluster)"), required=False, min_value=1
+    )
+    field_order = ["threads", "target", "note"]
+
+    def __init__(self, *args, thread_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["threads"].choices = [(t, t) for t in thread_ids]
+
+    def clean_target(self):
+        pk = self.cleaned_data.get("target")
+        if pk is None:
+            return None
+        cluster = Cluster.objects.filter(pk=pk, merged_into=None).first()
+        if cluster is None:
+            raise forms.ValidationError(_("No such cluster (or it was merged)."))
+        return cluster

@@ -1,0 +1,204 @@
+"""Reading the feed: filters, incremental sync, ordering, cursors, detail, threads."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ProductFactory
+from triage import services
+from triage.models import Cluster, ClusterStatus, Forward
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def walk(client, url):
+    """Every row of a feed, following next links; also returns the pages seen."""
+    rows, pages = [], 0
+    while url:
+        body = client.get(url).json()
+        rows += [row["id"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+    return rows, pages
+
+
+def test_filters_by_product_severity_status_and_kind(engineer_api, make_cluster):
+    other = ProductFactory(marketing_name="Galaxy A55")
+    critical = make_cluster(severity="critical", status=ClusterStatus.CONFIRMED)
+    minor = make_cluster(severity="minor")
+    elsewhere = make_cluster(product=other, severity="critical", kind="suggestion")
+
+    assert set(ids(engineer_api.get(f"/api/v1/clusters/?product={other.pk}"))) == {elsewhere.pk}
+    assert set(ids(engineer_api.get("/api/v1/clusters/?severity=critical"))) == {
+        critical.pk,
+        elsewhere.pk,
+    }
+    both = engineer_api.get("/api/v1/clusters/?severity=critical&severity=minor")
+    assert set(ids(both)) == {critical.pk, minor.pk, elsewhere.pk}
+    assert ids(engineer_api.get("/api/v1/clusters/?status=confirmed")) == [critical.pk]
+    assert ids(engineer_api.get("/api/v1/clusters/?kind=suggestion")) == [elsewhere.pk]
+
+
+def test_forwarded_only_means_engineering_has_it_or_had_it(engineer_api, make_cluster, manager):
+    forwarded = make_cluster()
+    services.forward_cluster(forwarded, actor=manager, note="please look")
+    acknowledged = make_cluster(status=ClusterStatus.ACKNOWLEDGED)
+    fixed_after_forward = make_cluster(status=ClusterStatus.FIXED)
+    Forward.objects.create(cluster=fixed_after_forward, forwarded_by=manager)
+    never = make_cluster(status=ClusterStatus.CONFIRMED)
+
+    got = engineer_api.get("/api/v1/clusters/?forwarded=true")
+    assert set(ids(got)) == {forwarded.pk, acknowledged.pk, fixed_after_forward.pk}
+    assert all(row["forwarded"] for row in got.json()["results"])
+    assert ids(engineer_api.get("/api/v1/clusters/?forwarded=false")) == [never.pk]
+
+
+def test_bad_filter_values_are_400_with_the_reason(engineer_api):
+    for query, field in [
+        ("updated_since=yesterday", "updated_since"),
+        ("severity=apocalyptic", "severity"),
+        ("product=999999", "product"),
+        ("ordering=label", "ordering"),
+        ("page_size=0", "page_size"),
+        ("page_size=many", "page_size"),
+        ("cursor=bm9wZQ", "cursor"),
+    ]:
+        response = engineer_api.get(f"/api/v1/clusters/?{query}")
+        assert response.status_code == 400, query
+        assert field in response.json(), (query, response.json())
+
+
+def test_incremental_sync_returns_only_what_changed_since(engineer_api, make_cluster):
+    now = timezone.now()
+    old, recent = make_cluster(), make_cluster()
+    Cluster.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=3))
+    Cluster.objects.filter(pk=recent.pk).update(updated_at=now - timedelta(hours=1))
+    since = (now - timedelta(days=1)).isoformat()
+
+    first = engineer_api.get("/api/v1/clusters/", {"updated_since": since})
+    assert ids(first) == [recent.pk]
+
+    # Engineering fixes the old one; the next sync from the newest updated_at sees it.
+    newest = first.json()["results"][0]["updated_at"]
+    services.set_status(old, ClusterStatus.FIXED, fixed_in="HyperOS 1.0.6")
+    second = engineer_api.get(
+        "/api/v1/clusters/", {"updated_since": newest, "ordering": "updated_at"}
+    )
+    assert ids(second) == [recent.pk, old.pk]
+    assert second.json()["results"][1]["status"] == "fixed"
+    assert second.json()["results"][1]["fixed_in"] == "HyperOS 1.0.6"
+
+
+def test_ordering_by_heat_last_seen_and_first_seen(engineer_api, make_cluster):
+    now = timezone.now()
+    a = make_cluster(heat=5.0, last_seen=now - timedelta(hours=3), first_seen=now - timedelta(9))
+    b = make_cluster(heat=9.0, last_seen=now - timedelta(hours=9), first_seen=now - timedelta(2))
+    c = make_cluster(heat=1.0, last_seen=now - timedelta(hours=1), first_seen=now - timedelta(5))
+    assert ids(engineer_api.get("/api/v1/clusters/")) == [b.pk, a.pk, c.pk]
+    assert ids(engineer_api.get("/api/v1/clusters/?ordering=heat")) == [c.pk, a.pk, b.pk]
+    assert ids(engineer_api.get("/api/v1/clusters/?ordering=-last_seen")) == [c.pk, a.pk, b.pk]
+    assert ids(engineer_api.get("/api/v1/clusters/?ordering=first_seen")) == [a.pk, c.pk, b.pk]
+
+
+@pytest.mark.parametrize(
+    "ordering", ["-heat", "heat", "-last_seen", "last_seen", "first_seen", "-updated_at"]
+)
+def test_cursor_pages_cover_every_cluster_once_with_ties_and_nulls(
+    engineer_api, make_cluster, ordering
+):
+    now = timezone.now()
+    clusters = [
+        make_cluster(threads=0, heat=float(i % 3), last_seen=None if i % 4 == 0 else now)
+        for i in range(11)
+    ]
+    url = f"/api/v1/clusters/?ordering={ordering}&page_size=3"
+    rows, pages = walk(engineer_api, url)
+    assert sorted(rows) == sorted(c.pk for c in clusters)
+    assert len(rows) == len(set(rows)) and pages == 4
+    single_page = ids(engineer_api.get(f"/api/v1/clusters/?ordering={ordering}&page_size=100"))
+    assert rows == single_page
+
+
+def test_previous_links_walk_back_to_the_first_page(engineer_api, make_cluster):
+    for i in range(7):
+        make_cluster(threads=0, heat=float(i // 2))
+    first = engineer_api.get("/api/v1/clusters/?page_size=3").json()
+    assert first["previous"] is None
+    second = engineer_api.get(first["next"]).json()
+    third = engineer_api.get(second["next"]).json()
+    assert third["next"] is None and len(third["results"]) == 1
+    back = engineer_api.get(third["previous"]).json()
+    assert [r["id"] for r in back["results"]] == [r["id"] for r in second["results"]]
+    again = engineer_api.get(back["previous"]).json()
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    assert again["previous"] is None
+
+
+def test_detail_shows_spread_severity_reason_and_sample_threads(engineer_api, make_cluster):
+    cluster = make_cluster(
+        threads=7,
+        severity="critical",
+        severity_reason="5 of 7 reports: critical. kembung",
+        firmware={"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1},
+        daily=[["2025-01-30", 2], ["2025-01-31", 5]],
+        reports_24h=5,
+        reports_prev_24h=2,
+        growth=1.5,
+        per_100k_devices=0.7,
+        thread_kwargs={"external_id": None},
+    )
+    imported = cluster.members.first().thread
+    imported.external_id = "kaskus:123"
+    imported.me_too_count = 9
+    imported.save()
+
+    body = engineer_api.get(f"/api/v1/clusters/{cluster.pk}/").json()
+    assert body["severity"] == "critical"
+    assert body["severity_reason"] == "5 of 7 reports: critical. kembung"
+    assert body["firmware"] == {"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1}
+    assert body["daily"] == [
+        {"date": "2025-01-30", "reports": 2},
+        {"date": "2025-01-31", "reports": 5},
+    ]
+    assert (body["reports_24h"], body["growth"], body["per_100k_devices"]) == (5, 1.5, 0.7)
+    assert body["product_name"] == "Redmi Note 13 Pro"
+    sample = body["sample_threads"]
+    assert len(sample) == 5
+    top = sample[0]
+    assert top["id"] == imported.pk and top["external_id"] == "kaskus:123"
+    assert top["url"] == "http://testserver" + imported.get_absolute_url()
+    assert top["excerpt"].startswith("Sejak update terakhir")
+    assert set(top) >= {"title", "excerpt", "firmware", "created_at", "url", "external_id"}
+    assert body["threads_url"].endswith(f"/api/v1/clusters/{cluster.pk}/threads/")
+
+
+def test_no_email_or_author_leaves_through_the_api(engineer_api, make_cluster):
+    cluster = make_cluster(threads=3)
+    emails = [m.thread.author.email for m in cluster.members.select_related("thread__author")]
+    for path in [
+        f"/api/v1/clusters/{cluster.pk}/",
+        f"/api/v1/clusters/{cluster.pk}/threads/",
+        "/api/v1/clusters/",
+    ]:
+        text = engineer_api.get(path).content.decode()
+        assert "@example.com" not in text and not any(e in text for e in emails)
+        assert "author" not in text
+
+
+def test_threads_of_a_cluster_are_paginated_newest_first(engineer_api, make_cluster):
+    cluster = make_cluster(threads=5)
+    hidden = cluster.members.first().thread
+    hidden.is_hidden = True
+    hidden.save()
+    rows, pages = walk(engineer_api, f"/api/v1/clusters/{cluster.pk}/threads/?page_size=2")
+    assert len(rows) == 4 and pages == 2 and hidden.pk not in rows
+    assert engineer_api.get("/api/v1/clusters/999999/threads/").status_code == 404
+
+
+def test_an_unknown_cluster_is_404(engineer_api):
+    assert engineer_api.get("/api/v1/clusters/999999/").status_code == 404

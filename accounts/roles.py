@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("triage", "add_webhook"),
         ("triage", "change_webhook"),
         ("triage", "delete_webhook"),
+        ("triage", "view_webhookdelivery"),
+        ("triage", "change_webhookdelivery"),
         ("triage", "view_replytemplate"),
         ("triage", "add_replytemplate"),
         ("triage", "change_replytemplate"),

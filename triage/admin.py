@@ -489,3 +489,6 @@ class TriageEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from triage import admin_webhooks  # noqa: E402, F401 (registers Webhook and WebhookDelivery)

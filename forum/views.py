@@ -26,6 +26,7 @@ from forum.forms import (
     ThreadForm,
 )
 from forum.models import Kind, Notification, Post, Product, Status, Thread
+from triage import selectors as triage_selectors
 
 
 def _is_fetch(request) -> bool:
@@ -118,6 +119,8 @@ def _thread_context(request, thread, posts, reply_form) -> dict:
         "firmware_suggestions": selectors.firmware_suggestions(product_id=thread.product_id)
         if user.is_authenticated
         else [],
+        # Triage's status of the problem and "N others have this problem" (one query).
+        "cluster_status": triage_selectors.thread_cluster_status(thread.pk),
     }
 
 

@@ -1,4 +1,5 @@
 from triage.engine import ClusterIndex, StoredThread, analyse
+from triage.engine.similarity import SimilarityIndex
 
 
 def add(index, key, title, body, product="rn13pro"):
@@ -93,3 +94,26 @@ def test_cluster_label_names_distinctive_terms_and_a_title():
     assert "hijau" in label.terms
     assert label.title in {"Garis hijau di layar", "layar ada garis hijau"}
     assert "green_line" in label.concepts
+
+
+def test_a_thread_close_to_everything_ranks_below_a_specific_match():
+    index = SimilarityIndex()
+    index.add("hub", {"w:wifi": 1, "w:putus": 1, "w:update": 1})
+    index.add("specific", {"w:wifi": 1, "w:putus": 1, "w:router": 1})
+    query = index.vectorize({"w:wifi": 1, "w:putus": 1, "w:update": 1, "w:router": 1})
+    # Equal cosine; the hub is very close to ten other threads, the other one is not.
+    index.set_neighbour_sims("hub", [0.9] * 10)
+    index.set_neighbour_sims("specific", [0.1] * 10)
+    assert [k for k, _ in index.similar(query, k=2)] == ["specific", "hub"]
+    index.set_neighbour_sims("hub", [0.1] * 10)
+    index.set_neighbour_sims("specific", [0.9] * 10)
+    assert [k for k, _ in index.similar(query, k=2)] == ["hub", "specific"]
+
+
+def test_similar_to_a_stored_thread_stays_in_its_product():
+    index = ClusterIndex()
+    add(index, "a", "sinyal hilang", "sinyal hilang terus", product="rn13pro")
+    add(index, "b", "sinyal hilang", "sinyal hilang terus", product="x6pro")
+    add(index, "c", "sinyal ilang", "sinyal hilang tiap malam", product="rn13pro")
+    assert [k for k, _ in index.similar_to("a")] == ["c"]
+    assert {k for k, _ in index.similar_to("a", any_product=True)} == {"b", "c"}

@@ -20,3 +20,8 @@ def test_safety_words_raise_risk():
     burning = analyse("hp berasap dan bau hangus", "").escalation
     assert burning.score > calm
     assert any(r.startswith("safety") for r in burning.reasons)
+
+
+def test_waiting_days_for_an_answer_is_a_follow_up_signal():
+    risk = analyse("masih nunggu", "udah 3 hari nunggu jawaban").escalation
+    assert any(r.startswith("unanswered: waiting") for r in risk.reasons)

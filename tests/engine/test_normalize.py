@@ -63,3 +63,12 @@ def test_english_domain_words_map_to_the_indonesian_word():
 
 def test_game_names_stay_one_token():
     assert normalize("main free fire").tokens == ["main", "freefire"]
+
+
+def test_firmware_from_the_form_is_parsed_and_kept_as_a_feature():
+    from triage.engine import analyse
+
+    a = analyse("bootloop", "stuck di logo", firmware="OS1.0.3.0.UNFIDXM")
+    assert a.firmware[0].region == "ID"
+    assert a.terms["w:=os1.0.3.0.unfidxm"] == 1.0
+    assert a.terms["w:=os1.0"] == 1.0

@@ -54,3 +54,8 @@ def test_the_game_free_fire_is_not_a_fire():
 def test_hedge_needs_a_question_not_just_the_word_normal():
     body = "telpon biasa tidak bisa, normal lagi setelah restart"
     assert analyse("sinyal hilang", body).severity.level == "major"
+
+
+def test_not_only_is_not_a_negation():
+    assert analyse("hp bukan cuma panas", "tapi juga bau hangus").severity.level == "critical"
+    assert analyse("not just hot", "").severity.level == "critical"

@@ -28,6 +28,8 @@ from triage.engine.vocabulary import (
 
 # Words that end the reach of a negation ("tidak cas tapi panas": the heat is real).
 _NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian then".split())
+# "bukan cuma panas", "not only hot": the symptom is there, and more.
+_NOT_ONLY = frozenset("cuma hanya only just saja".split())
 _SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
 
 
@@ -158,7 +160,7 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
             for j in range(start - 1, lo - 1, -1):
                 if tokens[j] in _NEGATION_BARRIERS:
                     break
-                if tokens[j] in NEGATORS:
+                if tokens[j] in NEGATORS and tokens[j + 1] not in _NOT_ONLY:
                     negated = True
                     break
             if negated:

@@ -336,6 +336,8 @@ ESCALATION_TERMS: tuple[EscalationTerm, ...] = (
         "kecewa | kecewa berat | sangat kecewa | mengecewakan | marah | kesal | kesel | "
         "jengkel | parah | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
         "ampas | bobrok | jelek banget | tidak becus | tidak profesional | "
+        "percuma | tidak guna | tidak berguna | kurang ajar | rese | hadeh | capek | "
+        "bintang 1 | nyesal | menyesal beli | kecewa parah | parah banget | "
         "disappointed | angry | furious | frustrated | terrible | worst | horrible | "
         "garbage | trash | useless | unacceptable | ridiculous | never again | regret"),
     *_e("anger", 0.5,
@@ -351,6 +353,9 @@ ESCALATION_TERMS: tuple[EscalationTerm, ...] = (
         "berkali kali | kesekian kali | lagi lagi | udah lapor | sudah lapor | "
         "sudah komplain | sudah complain | sudah ke service center | again and again | "
         "several times | many times"),
+    *_e("public", 0.5,
+        "jangan beli | jangan pernah beli | jangan ada yang beli | tidak rekomendasi | "
+        "tidak recommended | not recommended | do not buy | don't buy | avoid"),
     *_e("public", 0.8,
         "viral | viralkan | viralin | sebar | sebarkan | spill | medsos | media sosial | "
         "twitter | tiktok | instagram | facebook | youtube | review jelek | "

@@ -18,6 +18,16 @@ WRITABLE_STATUS_CHOICES = [(s.value, s.label) for s in WRITABLE_STATUSES]
 EXCERPT_CHARS = 280
 
 
+class LinkField(serializers.URLField):
+    """A link that may be missing: null in the feed rather than an empty string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
@@ -40,6 +50,7 @@ class ThreadSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The thread on the forum.")
     me_too = serializers.IntegerField(source="me_too_count")
     replies = serializers.IntegerField(source="reply_count")
+    source_url = LinkField(help_text="Where an imported thread came from.")
 
     class Meta:
         model = Thread
@@ -70,6 +81,8 @@ class ThreadSerializer(serializers.ModelSerializer):
 
 
 class ForwardSerializer(serializers.ModelSerializer):
+    ticket_url = LinkField()
+
     class Meta:
         model = Forward
         fields = ["created_at", "note", "ticket_url"]
@@ -88,6 +101,7 @@ class ClusterSerializer(serializers.ModelSerializer):
         source="product.marketing_name", read_only=True, allow_null=True
     )
     top_terms = serializers.ListField(child=serializers.CharField())
+    ticket_url = LinkField(help_text="The engineering ticket, once there is one.")
     forwarded = serializers.BooleanField(
         source="is_forwarded", help_text="Engineering has it, or had it once."
     )

@@ -72,3 +72,12 @@ def test_firmware_from_the_form_is_parsed_and_kept_as_a_feature():
     assert a.firmware[0].region == "ID"
     assert a.terms["w:=os1.0.3.0.unfidxm"] == 1.0
     assert a.terms["w:=os1.0"] == 1.0
+
+
+def test_long_runs_are_normalised_in_linear_time():
+    import time
+
+    start = time.process_time()
+    normalize("a." * 50_000 + " " + "1." * 50_000)
+    # Quadratic patterns took over a minute on this input; linear ones well under a second.
+    assert time.process_time() - start < 5

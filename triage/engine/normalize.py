@@ -37,7 +37,9 @@ _XIAOMI = r"(?:OS|V|MIUI\s?)\d{1,2}(?:\.\d{1,3}){2,3}(?:\.[A-Z]{7})?"
 _SAMSUNG = r"[A-Z]\d{3}[A-Z][A-Z]{2}[US][0-9A-Z][A-Z][R-Z][A-L][0-9A-Z]"
 _PATTERNS: list[tuple[str, str]] = [
     ("url", r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+"),
-    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    # The lookbehind starts a match only at the start of a run, or a long run of
+    # "a.a.a..." would be rescanned from every position (quadratic).
+    ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
     ("uuid", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
     ("datetime", r"\b\d{4}-\d{2}-\d{2}(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?Z?)?"
                  r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"),

@@ -254,6 +254,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("battery_drain", "symptom", "minor",
        "boros | boros baterai | baterai boros | baterai cepat habis | cepat habis | "
        "baterai drop | drop drastis | persen turun | drain* | battery drain | "
+       "cuma bertahan | hanya bertahan | tidak tahan lama | tidak awet | cepat drop | "
+       "baterai tidak tahan | doesn't last | does not last | barely lasts | "
        "battery draining | battery drains | drains fast | battery life | sot | "
        "screen on time | dies quickly | dies fast"),
     _c("lag", "symptom", "minor",

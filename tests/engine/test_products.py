@@ -16,6 +16,7 @@ CATALOG = Catalog(
 def test_abbreviations_of_a_name():
     assert {"rn13pro", "note13pro", "rn13p"} <= abbreviations("Redmi Note 13 Pro")
     assert {"x6p", "pocox6p"} <= abbreviations("Poco X6 Pro")
+    assert {"ip15pm", "ip15promax"} <= abbreviations("iPhone 15 Pro Max")
 
 
 @pytest.mark.parametrize(
@@ -54,8 +55,13 @@ def test_analyse_uses_the_catalog():
 
 
 def test_a_free_typed_name_list_becomes_one_product_per_model():
-    catalog = Catalog.from_names(["Redmi 13C", "13C", "redmi13c", "Galaxy A55 5G", "sams a55"])
-    assert [p.name for p in catalog.products] == ["Galaxy A55 5G", "Redmi 13C"]
+    catalog = Catalog.from_names(
+        ["Redmi 13C", "13C", "redmi13c", "Galaxy A55 5G", "sams a55", "iPhone 15 Pro Max",
+         "15 pro max"]
+    )
+    assert [p.name for p in catalog.products] == ["iPhone 15 Pro Max", "Galaxy A55 5G",
+                                                  "Redmi 13C"]
+    assert catalog.resolve("15 pro max") == "iPhone 15 Pro Max"
     assert catalog.resolve("13C") == "Redmi 13C"
     assert catalog.resolve("sams a55") == "Galaxy A55 5G"
 

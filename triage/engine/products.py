@@ -20,6 +20,8 @@ _NETWORK_SUFFIXES = frozenset({"5g", "4g", "lte", "nfc"})
 _VARIANT_SUFFIXES = frozenset({"pro", "plus", "+", "ultra", "max", "lite", "mini", "fe", "s"})
 # Brand words a fan may add or leave out before a model name.
 _BRANDS = {"galaxy": "samsung", "redmi": "xiaomi", "poco": "xiaomi", "mi": "xiaomi"}
+# Short forms fans type for a leading brand word ("ip 15", "sams a55").
+_BRAND_SHORT = {"iphone": "ip", "samsung": "sams", "galaxy": "sams", "infinix": "inf"}
 _MAX_WINDOW = 6
 
 # How sure a match of each kind of alias is.
@@ -66,6 +68,8 @@ def abbreviations(name: str) -> set[str]:
         bases.append(tokens[:-1])
     if tokens and tokens[0] in _BRANDS:
         bases += [[_BRANDS[tokens[0]], *b] for b in list(bases)]
+    if tokens and tokens[0] in _BRAND_SHORT:
+        bases += [[_BRAND_SHORT[tokens[0]], *b[1:]] for b in list(bases) if b[0] == tokens[0]]
     variants: set[str] = set()
     for base in bases:
         digit_at = next((i for i, t in enumerate(base) if any(c.isdigit() for c in t)), None)
@@ -85,6 +89,8 @@ def abbreviations(name: str) -> set[str]:
             if form and form[-1] in _SUFFIX_SHORT:
                 for short in _SUFFIX_SHORT[form[-1]]:
                     variants.add(_compact(form[:-1]) + short)
+            if form[-2:] == ["pro", "max"]:
+                variants.add(_compact(form[:-2]) + "pm")
     # A bare number ("13") or a single letter is never an abbreviation.
     return {v for v in variants if len(v) >= 3 and not v.isdigit()}
 
@@ -234,8 +240,10 @@ class Catalog:
             forms = {_compact(tokens)}
             if len(tokens) > 1 and tokens[0].isalpha():
                 forms.add(_compact(tokens[1:]))
+            # Or the name's own last words ("15 pro max" of "iPhone 15 Pro Max").
             owners = [c for c in canonical
-                      if forms & ({_compact(_tokens(c))} | abbreviations(c))]
+                      if forms & ({_compact(_tokens(c))} | abbreviations(c))
+                      or (len(tokens) >= 2 and _tokens(c)[-len(tokens):] == tokens)]
             if len(owners) == 1:
                 canonical[owners[0]].append(name)
             else:

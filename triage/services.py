@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -513,11 +513,18 @@ def set_status(
                 extra={
                     "old": old[0],
                     "new": status,
+                    # The English label; the forum translates it into each reader's language.
+                    "label": _untranslated(ClusterStatus(status).label),
                     "fixed_in": cluster.fixed_in,
                     "cluster": cluster.pk,
                 },
             )
     return True
+
+
+def _untranslated(label) -> str:
+    with translation.override(None):
+        return str(label)
 
 
 def _notify_followers(thread_ids: list[int], *, actor: User | None, extra: dict) -> None:

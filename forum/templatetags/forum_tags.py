@@ -29,7 +29,13 @@ def notification_text(item: Notification) -> str:
         return _("Official answer in “%(title)s”") % {"title": title}
     if item.verb == Notification.Verb.STATUS:
         new = item.extra.get("new", "")
-        label = Status(new).label if new in Status.values else new
+        # Triage sends the English label of its own statuses ("Forwarded to engineering");
+        # the catalogs hold its translation.
+        label = (
+            _(item.extra["label"])
+            if item.extra.get("label")
+            else (Status(new).label if new in Status.values else new)
+        )
         text = _("“%(title)s” is now: %(status)s") % {"title": title, "status": label}
         if item.extra.get("fixed_in"):
             text += " " + _("(fixed in %(version)s)") % {"version": item.extra["fixed_in"]}

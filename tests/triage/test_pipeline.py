@@ -218,6 +218,16 @@ def test_a_status_change_reaches_every_thread_and_its_followers(post, phones):
     assert notified == {a.author_id, b.author_id}
     event = TriageEvent.objects.get(action="status")
     assert event.actor == manager and event.note == "to camera team"
+    # Each fan reads the status in their own language.
+    from django.utils import translation
+
+    from forum.templatetags.forum_tags import notification_text
+
+    item = Notification.objects.filter(verb="status").first()
+    with translation.override("id"):
+        assert "Diteruskan ke tim engineering" in notification_text(item)
+    with translation.override("en"):
+        assert "Forwarded to engineering" in notification_text(item)
 
 
 def test_the_pipeline_costs_the_same_queries_whatever_the_number_of_clusters(

@@ -171,14 +171,23 @@ def seed_spirit(args, db: str, source_db: str, timings: dict) -> None:
              env={**env, "PYTHONPATH": str(SPIRIT_PROJECT)}, cwd=SPIRIT_PROJECT)  # fmt: skip
     timings["spirit_seed_s"] = round(time.monotonic() - started, 1)
     log(out.strip().splitlines()[-1])
-    index = SPIRIT_PROJECT / "st_search"
-    shutil.rmtree(index, ignore_errors=True)
+    shutil.rmtree(SPIRIT_PROJECT / "st_search", ignore_errors=True)  # index of the old data
+
+
+def index_spirit(db: str, timings: dict) -> None:
+    """Spirit's Whoosh index of ``db``'s topics (rebuilt when it belongs to another db)."""
+    marker = SPIRIT_PROJECT / "st_search" / f"built-for-{db}"
+    if marker.exists():
+        log(f"{db}: Spirit's search index already built")
+        return
     log(f"{db}: building Spirit's search index (Whoosh)")
     started = time.monotonic()
-    sh([py, "manage.py", "rebuild_index", "--noinput", "-b", "2000"], env=env,
-       cwd=SPIRIT_PROJECT)  # fmt: skip
+    script = REPO / "bench" / "forum" / "index_spirit.py"
+    env = {**spirit_env(db), "PYTHONPATH": str(SPIRIT_PROJECT)}
+    out = sh([str(SPIRIT_VENV / "bin" / "python"), str(script)], env=env, cwd=SPIRIT_PROJECT)
     timings["spirit_index_s"] = round(time.monotonic() - started, 1)
-    log(f"{db}: index built in {timings['spirit_index_s']}s")
+    log(out.strip().splitlines()[-1])
+    marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
 
 
 # --- serving and measuring -------------------------------------------------------------
@@ -317,6 +326,8 @@ def measure_page(name: str, port: int, path: str, expect: str, cookie: str, args
         "path": path,
         "signed_in": bool(cookie),
         **wrk(url, args.duration, args.connections, cookie),
+        # The machine is shared: the 1-minute load average says how busy it was.
+        "load_avg": round(os.getloadavg()[0], 1),
     }
     log(f"{name:6} {path[:60]:60} {result['rps']:8.1f} req/s  p50 {result.get('p50_ms')} ms  "
         f"p99 {result.get('p99_ms')} ms  non-2xx {result['non_2xx']}")  # fmt: skip
@@ -343,15 +354,17 @@ def report(args, timings: dict, ours: dict, spirit: dict) -> None:
         "pages": rows,
         "cpu": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "ours_tree": str(args.ours_tree),
     }
-    stem = RESULTS / f"forum-{args.threads}"
+    stem = RESULTS / f"forum-{args.threads}{'-' + args.label if args.label else ''}"
     stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
     lines = [
         f"Threads {args.threads:,}, replies {args.posts:,}; wrk {args.duration}s, "
         f"{args.connections} connections; gunicorn {args.workers} sync workers each.",
         "",
-        "| page | ours req/s | ours p50 / p99 ms | Spirit req/s | Spirit p50 / p99 ms | ratio | target |",  # noqa: E501
-        "|---|---|---|---|---|---|---|",
+        "| page | ours req/s | ours p50 / p99 ms | Spirit req/s | Spirit p50 / p99 ms | ratio "
+        "| target | load avg (ours / Spirit) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         o, s = row["ours"], row["spirit"] or {}
@@ -359,7 +372,8 @@ def report(args, timings: dict, ours: dict, spirit: dict) -> None:
             f"| {row['page']} | {o['rps']} | {o.get('p50_ms')} / {o.get('p99_ms')} | "
             f"{s.get('rps', '-')} | {s.get('p50_ms', '-')} / {s.get('p99_ms', '-')} | "
             f"{row['ratio'] if row['ratio'] is not None else '-'}x | {row['target']}x"
-            f"{'' if row['meets'] else ' (missed)'} |"
+            f"{'' if row['meets'] else ' (missed)'} | {o.get('load_avg', '-')} / "
+            f"{s.get('load_avg', '-')} |"
         )
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -378,6 +392,13 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="rebuild both databases")
     parser.add_argument("--only", choices=["ours", "spirit"], help="measure one forum only")
     parser.add_argument(
+        "--ours-tree",
+        type=Path,
+        default=REPO,
+        help="serve our forum from this checkout (to measure a proposed patch); same venv",
+    )
+    parser.add_argument("--label", default="", help="suffix of the results file names")
+    parser.add_argument(
         "--signed-in", action="store_true", help="measure every page as a signed-in fan"
     )
     args = parser.parse_args()
@@ -388,10 +409,11 @@ def main() -> None:
     timings: dict = {}
     seed_ours(args, ours_db, timings)
     sh([str(REPO / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput",
-        "-v0"], env=ours_env(ours_db), cwd=REPO)  # fmt: skip
+        "-v0"], env=ours_env(ours_db), cwd=args.ours_tree)  # fmt: skip
     if args.only != "ours":
         install_spirit()
         seed_spirit(args, spirit_db, ours_db, timings)
+        index_spirit(spirit_db, timings)
         sh([str(SPIRIT_VENV / "bin" / "python"), "manage.py", "collectstatic", "--noinput",
             "-v0"], env=spirit_env(spirit_db), cwd=SPIRIT_PROJECT)  # fmt: skip
     chosen = pages(args, ours_db, spirit_db if args.only != "ours" else None)
@@ -407,7 +429,7 @@ def main() -> None:
                 "ours",
                 [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi", *gunicorn_args,
                  "--bind", f"127.0.0.1:{OURS_PORT}"],
-                ours_env(ours_db), REPO, OURS_PORT,
+                ours_env(ours_db), args.ours_tree, OURS_PORT,
             )  # fmt: skip
             ours_cookie = session_cookie(
                 str(REPO / ".venv" / "bin" / "python"), ours_env(ours_db), REPO

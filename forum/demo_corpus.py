@@ -489,11 +489,11 @@ MAIN_SCENARIOS: tuple[Scenario, ...] = (
         titles_id=("saran: mode gelap terjadwal", "request jadwal dark mode custom"),
         titles_en=("suggestion: dark mode schedule", "custom dark mode schedule please"),
         bodies_id=(
-            "mode gelap mau otomatis nyala jam {n} malam, sekarang cuma bisa matahari terbenam.",
+            "mode gelap mau otomatis nyala jam {hour} malam, sekarang cuma bisa matahari terbenam.",
             "tolong tambahin jadwal mode gelap sendiri, biar ga manual tiap malam.",
         ),
         bodies_en=(
-            "I'd like dark mode to switch on at {n}pm, only sunset is offered.",
+            "I'd like dark mode to switch on at {hour}pm, only sunset is offered.",
             "please add a custom schedule for dark mode.",
         ),
     ),
@@ -628,8 +628,13 @@ TAIL_SCENARIOS: tuple[Scenario, ...] = (
         titles_en=("suggestion: {v}", "feature request: {v}"),
         bodies_id=("semoga di update berikutnya ada {v}, pasti banyak yang butuh.",),
         bodies_en=("would love {v} in the next update.",),
-        variants=("persentase batre di status bar", "always on display custom", "tema gratis lebih banyak",  # noqa: E501
-                  "gesture navigasi lebih halus", "info kesehatan baterai", "batas ngecas 80%"),
+        # "Indonesian|English": one wish, written in the report's language.
+        variants=("persentase batre di status bar|battery percentage in the status bar",
+                  "always on display custom|a custom always-on display",
+                  "tema gratis lebih banyak|more free themes",
+                  "gesture navigasi lebih halus|smoother gesture navigation",
+                  "info kesehatan baterai|a battery health screen",
+                  "batas ngecas 80%|an 80% charging limit"),
     ),
     Scenario(
         "how_to", "minor", "question", 0.6,
@@ -637,8 +642,11 @@ TAIL_SCENARIOS: tuple[Scenario, ...] = (
         titles_en=("how do I {v} on {hp}?", "question: {v}"),
         bodies_id=("maaf nubi, mau {v} tapi ga nemu menunya.",),
         bodies_en=("sorry if obvious, I can't find how to {v}.",),
-        variants=("screenshot panjang", "pindah data dari hp lama", "matiin update otomatis",
-                  "sembunyiin aplikasi", "rekam layar pakai suara"),
+        variants=("screenshot panjang|take a scrolling screenshot",
+                  "pindah data dari hp lama|move my data from my old phone",
+                  "matiin update otomatis|turn off automatic updates",
+                  "sembunyiin aplikasi|hide apps",
+                  "rekam layar pakai suara|record the screen with sound"),
     ),
 )  # fmt: skip
 
@@ -758,7 +766,6 @@ SLANG_EN = {
     "really": ("rly",),
     "thanks": ("thx", "tks"),
     "with": ("w/",),
-    "phone": ("phone", "ph"),
 }
 _WORD_RE = re.compile(r"[A-Za-z']+")
 _STRETCH = frozenset({"tolong", "parah", "banget", "bgt", "kecewa", "please", "help", "min", "kak",
@@ -890,7 +897,8 @@ def _write(
         "hrs": str(rng.choice((2, 3, 3, 4, 5))),
         "temp": str(rng.randint(42, 52)),
         "app": rng.choice(APPS),
-        "v": problem.variant,
+        "v": problem.variant.split("|")[0 if lang == "id" else -1],
+        "hour": str(rng.choice((6, 7, 8, 9))),
     }
     title_name = rng.random() < (0.7 if must_name else 0.35)
     slots["hp"] = _mention(product, rng, must_name=title_name, lang=lang)
@@ -926,7 +934,9 @@ def _write(
         parts.append(_fill(rng.choice(details), slots))
     if scen.kind == "problem" and rng.random() < 0.5:
         parts.append(rng.choice(tried))
-    angry = rng.random() < (0.16 if scen.severity == "critical" else 0.07)
+    angry = scen.kind == "problem" and rng.random() < (
+        0.16 if scen.severity == "critical" else 0.07
+    )
     if angry:
         parts.append(_fill(rng.choice(escalate), slots))
     parts.append(rng.choice(pleas))
@@ -953,7 +963,7 @@ def _problems(rng: Random, days: float) -> tuple[list[_Problem], list[float]]:
             variants = scen.variants or ("",)
             variant = rng.choice(variants)
             firmware = firmware_for(product, rng, newer=True) if scen.after_update else ""
-            label = f"{scen.key}:{product.slug}" + (f":{_slug(variant)}" if variant else "")
+            label = f"{scen.key}:{product.slug}" + (f":{_variant_slug(variant)}" if variant else "")
             problems.append(
                 _Problem(label, scen, product, variant, firmware,
                          onset=rng.uniform(0, days * 0.9),
@@ -969,6 +979,10 @@ def _popularity(product: CatalogProduct) -> float:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _variant_slug(variant: str) -> str:
+    return _slug(variant.split("|")[0])
 
 
 def _when(problem: _Problem, rng: Random, start: datetime, days: float) -> datetime:
@@ -1005,7 +1019,9 @@ def generate(
             scen = TAIL_SCENARIOS[_pick(rng, tail_cum)]
             product = CATALOG[_pick(rng, product_cum)]
             variant = rng.choice(scen.variants) if scen.variants else ""
-            label = f"tail:{scen.key}:{product.slug}" + (f":{_slug(variant)}" if variant else "")
+            label = f"tail:{scen.key}:{product.slug}" + (
+                f":{_variant_slug(variant)}" if variant else ""
+            )
             problem = tail_problems.get(label)
             if problem is None:
                 problem = _Problem(label, scen, product, variant, "", rng.uniform(0, days), False)

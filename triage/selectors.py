@@ -6,7 +6,6 @@ Each costs a fixed number of queries whatever the number of clusters or threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -14,12 +13,10 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
 )
 
 from forum.models import VISIBLE, Kind, Product, Thread
@@ -313,15 +310,6 @@ def feed_clusters() -> QuerySet[Cluster]:
             Q(status__in=FORWARDED_STATUSES) | Q(was_forwarded), output_field=BooleanField()
         )
     )
-
-
-def feed_version(clusters: QuerySet[Cluster]) -> tuple[datetime | None, int, float]:
-    """The latest ``updated_at``, the number of clusters and their total heat (one
-    query): enough to tell whether a filtered feed changed since a client last read it."""
-    figures = clusters.order_by().aggregate(
-        updated=Max("updated_at"), clusters=Count("id"), heat=Sum("heat")
-    )
-    return figures["updated"], figures["clusters"], round(figures["heat"] or 0.0, 6)
 
 
 def feed_cluster(cluster_id: int) -> Cluster:

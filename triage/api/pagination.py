@@ -54,6 +54,8 @@ class KeysetPagination(BasePagination):
             rows = rows.filter(self._beyond(field, descending != backwards, cursor))
         rows = list(rows[: size + 1])
         more = len(rows) > size
+        # The row after the page: it decides the next link, so validators include it.
+        self.peek = rows[size:]
         rows = rows[:size]
         if backwards:
             rows.reverse()

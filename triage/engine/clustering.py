@@ -19,6 +19,7 @@ holds; :meth:`ClusterIndex.from_state` rebuilds everything else.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -79,8 +80,12 @@ class ClusterLabel:
 @dataclass
 class _Cluster:
     product: object
-    members: list[int]
+    members: array[int]  # index rows; an array so numpy reads it without copying
     norm2: float
+
+
+def _rows(cl: _Cluster) -> np.ndarray:
+    return np.frombuffer(cl.members, dtype=np.int32)
 
 
 class ClusterIndex:
@@ -175,24 +180,22 @@ class ClusterIndex:
             return Assignment(current, 1.0, False)
         product = self.index.product_of(pos)
         scores = self.index.scores(self.index.stored_vector(key), product, exclude=key)
-        self.index.note_neighbours(key, scores)
-        best, best_sim = self._best_cluster(scores, CANDIDATE_THREADS)
+        nearest = self.index.nearest(scores, CANDIDATE_THREADS)
+        self.index.note_neighbours(key, scores, nearest)
+        best, best_sim = self._best_cluster(scores, nearest)
         if best is not None and best_sim >= self.threshold:
             self._join(best, pos, product, scores)
             return Assignment(best, best_sim, False)
         self._join(key, pos, product, scores)
         return Assignment(key, best_sim, True)
 
-    def _best_cluster(self, scores: np.ndarray, k: int,
-                      skip: Hashable | None = None) -> tuple[Hashable | None, float]:
-        nearest = np.flatnonzero(scores > 0)
-        if len(nearest) > k:
-            nearest = nearest[np.argpartition(-scores[nearest], k)[:k]]
+    def _best_cluster(self, scores: np.ndarray, nearest: np.ndarray
+                      ) -> tuple[Hashable | None, float]:
         best, best_sim = None, 0.0
         seen = set()
         for pos in nearest.tolist():
             cluster = self._cluster_of.get(pos)
-            if cluster is None or cluster in seen or cluster == skip:
+            if cluster is None or cluster in seen:
                 continue
             seen.add(cluster)
             sim = self._similarity(cluster, scores)
@@ -204,16 +207,16 @@ class ClusterIndex:
         cl = self._clusters[cluster]
         if cl.norm2 <= 0:
             return 0.0
-        return float(scores[cl.members].sum(dtype=np.float64)) / math.sqrt(cl.norm2)
+        return float(scores[_rows(cl)].sum(dtype=np.float64)) / math.sqrt(cl.norm2)
 
     def _join(self, cluster: Hashable, pos: int, product: object,
               scores: np.ndarray | None = None) -> None:
         cl = self._clusters.get(cluster)
         if cl is None:
-            cl = self._clusters[cluster] = _Cluster(product, [], 0.0)
+            cl = self._clusters[cluster] = _Cluster(product, array("i"), 0.0)
         if scores is not None:
             # |S + v|^2 = |S|^2 + 2 v.S + |v|^2, with v.S from the scores already computed.
-            cl.norm2 += 2.0 * float(scores[cl.members].sum(dtype=np.float64)) + 1.0
+            cl.norm2 += 2.0 * float(scores[_rows(cl)].sum(dtype=np.float64)) + 1.0
         cl.members.append(pos)
         self._cluster_of[pos] = cluster
 
@@ -228,10 +231,11 @@ class ClusterIndex:
             cl.norm2 = n2
 
     def _membership(self) -> sp.csr_matrix:
-        rows, cols = [], []
+        rows: list[int] = []
+        cols: list[int] = []
         for r, cl in enumerate(self._clusters.values()):
             rows += [r] * len(cl.members)
-            cols += cl.members
+            cols += cl.members.tolist()
         data = np.ones(len(rows), dtype=np.float32)
         return sp.csr_matrix((data, (rows, cols)),
                              shape=(len(self._clusters), len(self.index.keys)))
@@ -253,7 +257,7 @@ class ClusterIndex:
         pos = self.index.position
         self._cluster_of = {}
         for c, cl in self._clusters.items():
-            cl.members = [pos(k) for k in members[c] if k in self.index]
+            cl.members = array("i", [pos(k) for k in members[c] if k in self.index])
             for m in cl.members:
                 self._cluster_of[m] = c
         self._clusters = {c: cl for c, cl in self._clusters.items() if cl.members}
@@ -268,7 +272,7 @@ class ClusterIndex:
             if len(cl.members) < 3:
                 continue
             s = sums.getrow(row)
-            dots = np.asarray((matrix[cl.members] @ s.T).todense()).ravel()
+            dots = np.asarray((matrix[_rows(cl)] @ s.T).todense()).ravel()
             # Similarity of each member to the centroid of the others (leave one out).
             rest2 = np.maximum(cl.norm2 - 2.0 * dots + 1.0, 1e-12)
             loo = (dots - 1.0) / np.sqrt(rest2)
@@ -343,7 +347,7 @@ class ClusterIndex:
     def label(self, cluster: Hashable, n_terms: int = 5) -> ClusterLabel:
         """The most distinctive terms of a cluster and the title of its most central thread."""
         cl = self._clusters[cluster]
-        matrix = self.index.matrix()[cl.members]
+        matrix = self.index.matrix()[_rows(cl)]
         centroid = np.asarray(matrix.sum(axis=0)).ravel()
         names = self.index.term_names
         order = np.argsort(-centroid)

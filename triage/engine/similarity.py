@@ -309,21 +309,30 @@ class SimilarityIndex:
             scores[self._pos[exclude]] = 0.0
         return scores
 
-    def note_neighbours(self, key: Hashable, scores: np.ndarray) -> None:
+    def nearest(self, scores: np.ndarray, k: int) -> np.ndarray:
+        """Rows of the ``k`` highest positive scores, best first."""
+        rows = np.flatnonzero(scores > 0)
+        if len(rows) > k:
+            rows = rows[np.argpartition(-scores[rows], k)[:k]]
+        return rows[np.argsort(-scores[rows], kind="stable")]
+
+    def note_neighbours(self, key: Hashable, scores: np.ndarray,
+                        nearest: np.ndarray | None = None) -> None:
         """Record a thread's best similarities (its ``scores`` against all others, as
-        computed when it arrived) and offer them to those neighbours' own lists."""
-        pos = self._pos[key]
-        candidates = np.flatnonzero(scores > 0)
-        if len(candidates) > HUB_K:
-            candidates = candidates[np.argpartition(-scores[candidates], HUB_K)[:HUB_K]]
-        sims = scores[candidates]
+        computed when it arrived) and offer them to those neighbours' own lists.
+
+        ``nearest`` may pass the rows of the best scores, best first, if already known.
+        """
+        rows = (self.nearest(scores, HUB_K) if nearest is None else nearest)[:HUB_K]
+        sims = scores[rows]
         row = np.zeros(HUB_K, dtype=np.float32)
-        row[: len(sims)] = np.sort(sims)[::-1]
-        self._neighbours[pos] = row
-        for j, sim in zip(candidates.tolist(), sims.tolist(), strict=True):
-            weakest = int(np.argmin(self._neighbours[j]))
-            if sim > self._neighbours[j, weakest]:
-                self._neighbours[j, weakest] = sim
+        row[: len(sims)] = sims
+        self._neighbours[self._pos[key]] = row
+        if len(rows):
+            theirs = self._neighbours[rows]
+            weakest = theirs.argmin(axis=1)
+            better = sims > theirs[np.arange(len(rows)), weakest]
+            self._neighbours[rows[better], weakest[better]] = sims[better]
 
     def refresh_neighbours(self, max_rows: int = HUB_EXACT_MAX) -> bool:
         """Recompute every thread's best similarities exactly, product by product.

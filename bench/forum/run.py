@@ -125,7 +125,7 @@ def seed_ours(args, db: str, timings: dict) -> None:
     started = time.monotonic()
     out = sh(
         [py, "manage.py", "seed_demo", "--threads", str(args.threads), "--posts",
-         str(args.posts), "--seed", str(args.seed)],
+         str(args.posts), "--seed", str(args.seed), "--triage", "no"],
         env=env, cwd=REPO,
     )  # fmt: skip
     timings["ours_seed_s"] = round(time.monotonic() - started, 1)

@@ -193,7 +193,8 @@ class Command(BaseCommand):
             fans = fans or min(50_000, max(20, threads // 3))
             first_id = self._seed_content(threads, posts, fans, seed, products, started)
             if triage == "yes" or (
-                triage == "auto" and (settings.CELERY_BROKER_URL or threads <= EAGER_TRIAGE_MAX)
+                triage == "auto"
+                and (not settings.CELERY_TASK_ALWAYS_EAGER or threads <= EAGER_TRIAGE_MAX)
             ):
                 self._triage(first_id, started)
             else:

@@ -107,10 +107,6 @@ class FirmwareParts:
     year: int | None = None
     month: int | None = None
 
-    def as_dict(self) -> dict[str, str | int | None]:
-        """The parts as a plain dict, for a JSON column."""
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
 
 @dataclass
 class NormalizedText:

@@ -120,6 +120,7 @@ class SimilarityIndex:
         self.keys: list[Hashable] = []
         self._pos: dict[Hashable, int] = {}
         self._product_code: dict[object, int] = {}
+        self._products: list[object] = []
         self._doc_product = array("i")
         self._alive = bytearray()
         self._doc_ids: list[np.ndarray] = []
@@ -184,11 +185,6 @@ class SimilarityIndex:
         pos = self._pos[key]
         return self._doc_ids[pos], self._doc_w[pos]
 
-    def vector_as_dict(self, vector: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
-        """A vector as ``{term: weight}``, for a JSON column or a person to read."""
-        ids, w = vector
-        return {self.term_names[i]: float(x) for i, x in zip(ids.tolist(), w.tolist(), strict=True)}
-
     # --- adding and removing threads
     def add(self, key: Hashable, terms: Mapping[str, float], product: object = None) -> None:
         """Add (or replace) a thread; its vector uses the statistics including itself."""
@@ -200,7 +196,10 @@ class SimilarityIndex:
         pos = len(self.keys)
         self.keys.append(key)
         self._pos[key] = pos
-        code = self._product_code.setdefault(product, len(self._product_code))
+        code = self._product_code.get(product)
+        if code is None:
+            code = self._product_code[product] = len(self._products)
+            self._products.append(product)
         self._doc_product.append(code)
         self._alive.append(1)
         if pos >= len(self._neighbours):
@@ -233,8 +232,7 @@ class SimilarityIndex:
 
     def product_of(self, pos: int) -> object:
         """The product partition of the thread at row ``pos``."""
-        code = self._doc_product[pos]
-        return next(p for p, c in self._product_code.items() if c == code)
+        return self._products[self._doc_product[pos]]
 
     def reweigh(self) -> None:
         """Recompute every vector with the current document frequencies and compact rows.

@@ -200,7 +200,7 @@ def tokenize(text: str) -> list[str]:
     """Tokens of already folded and parameterised text, slang mapped; clause ends kept.
 
     Clause ends are ``.`` or ``?`` tokens so that negation and question rules can stop at
-    them; :func:`content_tokens` drops them for the lexical vector.
+    them; the similarity module drops them from the lexical vector.
     """
     text = _REDUP_RE.sub(r"\1 \1", text)
     text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], text)

@@ -1,3 +1,5 @@
+import pytest
+
 from triage.engine import ClusterIndex, StoredThread, analyse
 from triage.engine.similarity import SimilarityIndex
 
@@ -117,3 +119,14 @@ def test_similar_to_a_stored_thread_stays_in_its_product():
     add(index, "c", "sinyal ilang", "sinyal hilang tiap malam", product="rn13pro")
     assert [k for k, _ in index.similar_to("a")] == ["c"]
     assert {k for k, _ in index.similar_to("a", any_product=True)} == {"b", "c"}
+
+
+def test_exact_hubness_is_refreshed_only_for_small_products():
+    index = SimilarityIndex()
+    for n in range(3):
+        index.add(f"a{n}", {"w:wifi": 1, "w:putus": 1}, product="small")
+    for n in range(5):
+        index.add(f"b{n}", {"w:wifi": 1, "w:putus": 1}, product="large")
+    assert index.refresh_neighbours(max_rows=4) == 1
+    assert index.neighbour_sims("a0")[:2] == pytest.approx([1.0, 1.0])
+    assert index.neighbour_sims("b0") == [0.0] * 10

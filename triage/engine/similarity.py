@@ -332,18 +332,20 @@ class SimilarityIndex:
             better = sims > theirs[np.arange(len(rows)), weakest]
             self._neighbours[rows[better], weakest[better]] = sims[better]
 
-    def refresh_neighbours(self, max_rows: int = HUB_EXACT_MAX) -> bool:
-        """Recompute every thread's best similarities exactly, product by product.
+    def refresh_neighbours(self, max_rows: int = HUB_EXACT_MAX) -> int:
+        """Recompute threads' best similarities exactly, product by product.
 
         Online updates keep them approximately (as of each thread's arrival); this makes
-        them exact when the largest product has at most ``max_rows`` threads (a sparse
-        product of the matrix with itself costs too much beyond). Returns whether it ran.
+        them exact for every product with at most ``max_rows`` threads (beyond, the sparse
+        product of its matrix with itself costs too much, and the estimate stays).
+        Returns how many products were refreshed.
         """
         codes = np.frombuffer(self._doc_product, dtype=np.int32)
         alive = np.frombuffer(bytes(self._alive), dtype=np.uint8).astype(bool)
         partitions = [np.flatnonzero((codes == c) & alive) for c in np.unique(codes)]
-        if not partitions or max(len(p) for p in partitions) > max_rows:
-            return False
+        partitions = [rows for rows in partitions if 0 < len(rows) <= max_rows]
+        if not partitions:
+            return 0
         matrix = self.matrix()
         for rows in partitions:
             block = matrix[rows]
@@ -355,7 +357,7 @@ class SimilarityIndex:
                 row = np.zeros((sims.shape[0], HUB_K), dtype=np.float32)
                 row[:, :k] = np.maximum(best, 0.0)
                 self._neighbours[rows[lo:lo + 512]] = row
-        return True
+        return len(partitions)
 
     def neighbour_sims(self, key: Hashable) -> list[float]:
         """The recorded best similarities of a thread (plain data for the database)."""

@@ -400,3 +400,20 @@ def test_updated_at_moves_for_engineers_but_not_for_heat_decay(post):
     assert Cluster.objects.get(pk=cluster_id).updated_at == first
     post("kamera crash", "aplikasi kamera force close lagi", product=A55)
     assert Cluster.objects.get(pk=cluster_id).updated_at > first
+
+
+def test_suggestions_collect_votes_and_the_most_wanted_rank_first(
+    post, django_capture_on_commit_callbacks
+):
+    wanted = post("Saran: tambah fitur dual app", "saran: tolong tambah fitur dual app",
+                  kind=Kind.SUGGESTION)  # fmt: skip
+    other = post("Saran: jadwal mode gelap", "saran: mode gelap otomatis sesuai jadwal",
+                 kind=Kind.SUGGESTION)  # fmt: skip
+    assert wanted.triage.cluster_id != other.triage.cluster_id
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            forum_services.toggle_me_too(user=UserFactory(), thread=wanted)
+    ranked = list(
+        Cluster.objects.filter(kind=Kind.SUGGESTION).order_by("-heat").values_list("pk", "me_too")
+    )
+    assert ranked[0] == (wanted.triage.cluster_id, 3)

@@ -196,11 +196,14 @@ def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
     """Concept features for the similarity vector.
 
     A reported symptom or broken function gives ``id``; a function that is only mentioned
-    gives ``id~`` (weaker evidence, so a different feature); negated mentions give nothing.
+    gives ``id~`` (weaker evidence, so a different feature); negated mentions and requests
+    give nothing.
     """
     features: dict[str, float] = {}
     for hit in hits:
-        if hit.state in ("problem", "hedged", "request"):
+        # A request ("saran", "please add") says what kind of post it is, not what about:
+        # suggestions are clustered apart already, and sharing it would join every idea.
+        if hit.state in ("problem", "hedged"):
             name = hit.concept
         elif hit.state == "context":
             name = hit.concept + "~"

@@ -266,7 +266,7 @@ def cluster_console(cluster: Cluster, *, page=1) -> dict:
             "thread__id",
             "thread__title",
         )[
-              # fmt: skip
+            # fmt: skip
             :EVENTS_SHOWN
         ]
     )
@@ -287,7 +287,7 @@ def cluster_console(cluster: Cluster, *, page=1) -> dict:
             "merged_by__display_name",
             "merged_by__email",
         )[
-              # fmt: skip
+            # fmt: skip
             :20
         ]
     )

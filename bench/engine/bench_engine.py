@@ -48,9 +48,19 @@ def corpus(threads: int, seed: int) -> Path:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "forum.demo_corpus", "--threads", str(threads),
-             "--seed", str(seed), "--out", str(path)],
-            check=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "forum.demo_corpus",
+                "--threads",
+                str(threads),
+                "--seed",
+                str(seed),
+                "--out",
+                str(path),
+            ],
+            check=True,
+            cwd=ROOT,
         )
     return path
 
@@ -78,8 +88,13 @@ def main() -> None:
     for n, row in enumerate(rows, 1):
         t0 = time.perf_counter()
         product = catalog.resolve(row["product"]) if row.get("product") else None
-        a = analyse(row["title"], row["body"], product=product, firmware=row.get("firmware"),
-                    catalog=catalog)
+        a = analyse(
+            row["title"],
+            row["body"],
+            product=product,
+            firmware=row.get("firmware"),
+            catalog=catalog,
+        )
         t1 = time.perf_counter()
         index.add(row["external_id"], a.terms, a.product.key, row["title"])
         t2 = time.perf_counter()

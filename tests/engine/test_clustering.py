@@ -13,8 +13,12 @@ def test_indonesian_and_english_reports_of_one_symptom_land_together():
     index = ClusterIndex()
     add(index, "id1", "HP panas banget pas ngecas", "baru cas bentar udah panas bgt, takut meledak")
     add(index, "x1", "Baterai boros", "baterai cepat habis sejak update")
-    second = add(index, "en1", "Phone overheating while charging",
-                 "gets very hot when charging, afraid it will explode")
+    second = add(
+        index,
+        "en1",
+        "Phone overheating while charging",
+        "gets very hot when charging, afraid it will explode",
+    )
     assert second.cluster == index.cluster_of("id1")
     assert index.cluster_of("x1") != index.cluster_of("id1")
 
@@ -50,10 +54,12 @@ def test_race_between_two_workers_is_repaired_by_the_batch_pass():
     # Two workers each opened a cluster for the same problem before seeing the other.
     terms_a = analyse("baterai kembung", "baterai menggembung sampai casing terangkat").terms
     terms_b = analyse("baterai kembung!!", "baterai gembung, casing terangkat").terms
-    index = ClusterIndex.from_state([
-        StoredThread("a", terms_a, "rn13pro", cluster="a"),
-        StoredThread("b", terms_b, "rn13pro", cluster="b"),
-    ])
+    index = ClusterIndex.from_state(
+        [
+            StoredThread("a", terms_a, "rn13pro", cluster="a"),
+            StoredThread("b", terms_b, "rn13pro", cluster="b"),
+        ]
+    )
     assert index.cluster_of("a") != index.cluster_of("b")
     result = index.consolidate()
     assert result.merges
@@ -75,8 +81,9 @@ def test_state_rebuilt_from_stored_threads_answers_like_the_original():
     rebuilt = ClusterIndex.from_state(stored)
     assert rebuilt.clusters == index.clusters
     query = analyse("wifi sering putus", "").terms
-    assert [k for k, _ in rebuilt.similar(query, k=2, product="rn13pro")] == \
-        [k for k, _ in index.similar(query, k=2, product="rn13pro")]
+    assert [k for k, _ in rebuilt.similar(query, k=2, product="rn13pro")] == [
+        k for k, _ in index.similar(query, k=2, product="rn13pro")
+    ]
 
 
 def test_similar_threads_rank_the_duplicate_first():

@@ -2,10 +2,12 @@ from triage.engine.evaluate import bcubed, confusion, retrieval_metrics, run_clu
 
 
 def test_retrieval_metrics_on_a_hand_computed_case():
-    figures = retrieval_metrics([
-        (["a", "b", "c"], {"a"}),       # first at rank 1
-        (["x", "y", "z"], {"y", "z"}),  # ranks 2 and 3
-    ])
+    figures = retrieval_metrics(
+        [
+            (["a", "b", "c"], {"a"}),  # first at rank 1
+            (["x", "y", "z"], {"y", "z"}),  # ranks 2 and 3
+        ]
+    )
     assert figures["queries"] == 2
     assert figures["R1"] == 50.0 and figures["R5"] == 100.0
     assert figures["MRR"] == 75.0
@@ -29,15 +31,33 @@ def test_confusion_matrix_counts_by_gold_then_predicted():
 
 def test_cluster_run_reports_product_and_severity_figures():
     rows = [
-        {"external_id": "1", "title": "baterai kembung", "body": "casing terangkat",
-         "product": "Poco X6 Pro", "label": "swell", "severity": "critical",
-         "created_at": "2025-01-01T10:00:00"},
-        {"external_id": "2", "title": "poco x6p baterai menggembung", "body": "casing terangkat",
-         "product": "", "label": "swell", "severity": "critical",
-         "created_at": "2025-01-01T11:00:00"},
-        {"external_id": "3", "title": "saran: tambah fitur dual app", "body": "",
-         "product": "Redmi Note 13 Pro", "label": "dual", "severity": "suggestion",
-         "created_at": "2025-01-01T12:00:00"},
+        {
+            "external_id": "1",
+            "title": "baterai kembung",
+            "body": "casing terangkat",
+            "product": "Poco X6 Pro",
+            "label": "swell",
+            "severity": "critical",
+            "created_at": "2025-01-01T10:00:00",
+        },
+        {
+            "external_id": "2",
+            "title": "poco x6p baterai menggembung",
+            "body": "casing terangkat",
+            "product": "",
+            "label": "swell",
+            "severity": "critical",
+            "created_at": "2025-01-01T11:00:00",
+        },
+        {
+            "external_id": "3",
+            "title": "saran: tambah fitur dual app",
+            "body": "",
+            "product": "Redmi Note 13 Pro",
+            "label": "dual",
+            "severity": "suggestion",
+            "created_at": "2025-01-01T12:00:00",
+        },
     ]
     figures = run_clusters(rows)
     assert figures["product_accuracy"] == 100.0

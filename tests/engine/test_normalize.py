@@ -13,8 +13,10 @@ def test_reduplication_and_accents():
 
 
 def test_variable_parts_become_placeholders_and_keep_raw_values():
-    n = normalize("Setelah update OS1.0.3.0.UNFIDXM, IMEI 356789012345678, wa 0812-3456-7890 "
-                  "lihat https://example.com/x versi 2.1.3")
+    n = normalize(
+        "Setelah update OS1.0.3.0.UNFIDXM, IMEI 356789012345678, wa 0812-3456-7890 "
+        "lihat https://example.com/x versi 2.1.3"
+    )
     assert n.tokens.count("_firmware_") == 1
     assert {p.kind: p.value for p in n.params} == {
         "firmware": "OS1.0.3.0.UNFIDXM",
@@ -35,7 +37,12 @@ def test_hyperos_build_is_split_into_parts():
     fw = parse_firmware("OS2.0.5.0.VLQIDXM")
     assert fw is not None
     assert (fw.family, fw.version, fw.android, fw.region, fw.region_name) == (
-        "hyperos", "2.0.5.0", "15", "ID", "Indonesia")
+        "hyperos",
+        "2.0.5.0",
+        "15",
+        "ID",
+        "Indonesia",
+    )
 
 
 def test_miui_and_samsung_builds_are_parsed():
@@ -52,8 +59,15 @@ def test_unknown_build_string_is_not_parsed():
 
 
 def test_hostile_input_does_not_break_normalisation():
-    for text in ["", "\u200b\u200b", "<script>alert(1)</script>", "ﷺ" * 50, "🔥" * 100,
-                 "%s%s%n", "9" * 400]:
+    for text in [
+        "",
+        "\u200b\u200b",
+        "<script>alert(1)</script>",
+        "ﷺ" * 50,
+        "🔥" * 100,
+        "%s%s%n",
+        "9" * 400,
+    ]:
         normalize(text)
 
 

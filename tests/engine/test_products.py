@@ -56,11 +56,17 @@ def test_analyse_uses_the_catalog():
 
 def test_a_free_typed_name_list_becomes_one_product_per_model():
     catalog = Catalog.from_names(
-        ["Redmi 13C", "13C", "redmi13c", "Galaxy A55 5G", "sams a55", "iPhone 15 Pro Max",
-         "15 pro max"]
+        [
+            "Redmi 13C",
+            "13C",
+            "redmi13c",
+            "Galaxy A55 5G",
+            "sams a55",
+            "iPhone 15 Pro Max",
+            "15 pro max",
+        ]
     )
-    assert [p.name for p in catalog.products] == ["iPhone 15 Pro Max", "Galaxy A55 5G",
-                                                  "Redmi 13C"]
+    assert [p.name for p in catalog.products] == ["iPhone 15 Pro Max", "Galaxy A55 5G", "Redmi 13C"]
     assert catalog.resolve("15 pro max") == "iPhone 15 Pro Max"
     assert catalog.resolve("13C") == "Redmi 13C"
     assert catalog.resolve("sams a55") == "Galaxy A55 5G"

@@ -140,17 +140,24 @@ class ClusterIndex:
         """The cluster a thread belongs to, if any."""
         return self._cluster_of.get(self.index.position(thread))
 
-    def similar(self, terms: Mapping[str, float], k: int = 10, product: object = None,
-                exclude: Hashable | None = None, any_product: bool = False,
-                max_terms: int | None = 48) -> list[tuple[Hashable, float]]:
+    def similar(
+        self,
+        terms: Mapping[str, float],
+        k: int = 10,
+        product: object = None,
+        exclude: Hashable | None = None,
+        any_product: bool = False,
+        max_terms: int | None = 48,
+    ) -> list[tuple[Hashable, float]]:
         """The ``k`` most similar threads to a draft, as the fan types (of ``product``)."""
         vector = self.index.vectorize(terms)
         if any_product:
             return self.index.similar(vector, k, exclude=exclude, max_terms=max_terms)
         return self.index.similar(vector, k, product, exclude, max_terms)
 
-    def similar_to(self, thread: Hashable, k: int | None = 10, any_product: bool = False
-                   ) -> list[tuple[Hashable, float]]:
+    def similar_to(
+        self, thread: Hashable, k: int | None = 10, any_product: bool = False
+    ) -> list[tuple[Hashable, float]]:
         """The ``k`` threads most similar to a stored thread (of its product, unless
         ``any_product``), best first, as ``(key, cosine)``."""
         vector = self.index.stored_vector(thread)
@@ -160,8 +167,9 @@ class ClusterIndex:
         return self.index.similar(vector, k, product, exclude=thread)
 
     # --- online
-    def add(self, key: Hashable, terms: Mapping[str, float], product: object = None,
-            title: str = "") -> Assignment:
+    def add(
+        self, key: Hashable, terms: Mapping[str, float], product: object = None, title: str = ""
+    ) -> Assignment:
         """Store a new thread and assign it to a cluster of its product (or a new one)."""
         if key in self.index:
             cluster = self.cluster_of(key)
@@ -189,8 +197,9 @@ class ClusterIndex:
         self._join(key, pos, product, scores)
         return Assignment(key, best_sim, True)
 
-    def _best_cluster(self, scores: np.ndarray, nearest: np.ndarray
-                      ) -> tuple[Hashable | None, float]:
+    def _best_cluster(
+        self, scores: np.ndarray, nearest: np.ndarray
+    ) -> tuple[Hashable | None, float]:
         best, best_sim = None, 0.0
         seen = set()
         for pos in nearest.tolist():
@@ -209,8 +218,9 @@ class ClusterIndex:
             return 0.0
         return float(scores[_rows(cl)].sum(dtype=np.float64)) / math.sqrt(cl.norm2)
 
-    def _join(self, cluster: Hashable, pos: int, product: object,
-              scores: np.ndarray | None = None) -> None:
+    def _join(
+        self, cluster: Hashable, pos: int, product: object, scores: np.ndarray | None = None
+    ) -> None:
         cl = self._clusters.get(cluster)
         if cl is None:
             cl = self._clusters[cluster] = _Cluster(product, array("i"), 0.0)
@@ -237,8 +247,9 @@ class ClusterIndex:
             rows += [r] * len(cl.members)
             cols += cl.members.tolist()
         data = np.ones(len(rows), dtype=np.float32)
-        return sp.csr_matrix((data, (rows, cols)),
-                             shape=(len(self._clusters), len(self.index.keys)))
+        return sp.csr_matrix(
+            (data, (rows, cols)), shape=(len(self._clusters), len(self.index.keys))
+        )
 
     # --- batch
     def consolidate(self) -> Consolidation:
@@ -276,8 +287,11 @@ class ClusterIndex:
             # Similarity of each member to the centroid of the others (leave one out).
             rest2 = np.maximum(cl.norm2 - 2.0 * dots + 1.0, 1e-12)
             loo = (dots - 1.0) / np.sqrt(rest2)
-            drifted += [(m, c) for m, sim in zip(cl.members, loo.tolist(), strict=True)
-                        if sim < self.split_threshold]
+            drifted += [
+                (m, c)
+                for m, sim in zip(cl.members, loo.tolist(), strict=True)
+                if sim < self.split_threshold
+            ]
         for pos, old in drifted:
             cl = self._clusters[old]
             cl.members.remove(pos)
@@ -306,9 +320,10 @@ class ClusterIndex:
         for rows in by_product.values():
             block = unit[rows]
             for lo in range(0, len(rows), 2000):
-                sims = (block[lo:lo + 2000] @ block.T).tocoo()
-                for a, b, s in zip(sims.row.tolist(), sims.col.tolist(), sims.data.tolist(),
-                                   strict=True):
+                sims = (block[lo : lo + 2000] @ block.T).tocoo()
+                for a, b, s in zip(
+                    sims.row.tolist(), sims.col.tolist(), sims.data.tolist(), strict=True
+                ):
                     if lo + a < b and s >= self.merge_threshold:
                         pairs.append((s, rows[lo + a], rows[b]))
         if not pairs:
@@ -332,8 +347,11 @@ class ClusterIndex:
             na, nb = math.sqrt(sa.multiply(sa).sum()), math.sqrt(sb.multiply(sb).sum())
             if sa.multiply(sb).sum() / max(na * nb, 1e-12) < self.merge_threshold:
                 continue
-            keep, gone = (ra, rb) if len(self._clusters[names[ra]].members) >= len(
-                self._clusters[names[rb]].members) else (rb, ra)
+            keep, gone = (
+                (ra, rb)
+                if len(self._clusters[names[ra]].members) >= len(self._clusters[names[rb]].members)
+                else (rb, ra)
+            )
             parent[gone] = keep
             sum_of[keep] = sa + sb
             kept, absorbed = self._clusters[names[keep]], self._clusters.pop(names[gone])
@@ -360,8 +378,11 @@ class ClusterIndex:
             if name.startswith("w:#"):
                 if not name.endswith("~") and len(concepts) < 3:
                     concepts.append(name[3:])
-            elif (name.startswith("w:") and not name.startswith(("w:_", "w:="))
-                  and len(words) < n_terms):
+            elif (
+                name.startswith("w:")
+                and not name.startswith(("w:_", "w:="))
+                and len(words) < n_terms
+            ):
                 words.append(name[2:])
         central = int(np.argmax(matrix @ centroid))
         title = self._titles.get(self.index.keys[cl.members[central]], "")

@@ -148,8 +148,10 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
         hedged = any(t in HEDGE_WORDS for t in clause) and (
             is_question
             or any(t in QUESTION_WORDS for t in clause)
-            or any(a in HEDGE_WORDS and b in HEDGE_TAGS
-                   for a, b in zip(clause, clause[1:], strict=False))
+            or any(
+                a in HEDGE_WORDS and b in HEDGE_TAGS
+                for a, b in zip(clause, clause[1:], strict=False)
+            )
         )
         if concept.kind == "request":
             hits.append(ConceptHit(cid, concept.kind, "request", "suggestion", term, start))

@@ -40,8 +40,9 @@ def read_jsonl(path: str) -> list[dict[str, Any]]:
 
 
 # --- metrics (pure functions)
-def retrieval_metrics(rankings: Iterable[tuple[Sequence[Hashable], set[Hashable]]]
-                      ) -> dict[str, float]:
+def retrieval_metrics(
+    rankings: Iterable[tuple[Sequence[Hashable], set[Hashable]]],
+) -> dict[str, float]:
     """R@1/5/10, MRR and MAP in percent over ``(ranked ids, relevant ids)`` queries.
 
     A relevant id missing from the ranking counts as ranked last.
@@ -63,8 +64,14 @@ def retrieval_metrics(rankings: Iterable[tuple[Sequence[Hashable], set[Hashable]
     if n == 0:
         return {"queries": 0}
     pct = lambda x: round(100.0 * x / n, 1)  # noqa: E731
-    return {"queries": n, "R1": pct(r1), "R5": pct(r5), "R10": pct(r10),
-            "MRR": pct(mrr), "MAP": pct(ap)}
+    return {
+        "queries": n,
+        "R1": pct(r1),
+        "R5": pct(r5),
+        "R10": pct(r10),
+        "MRR": pct(mrr),
+        "MAP": pct(ap),
+    }
 
 
 def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> dict[str, float]:
@@ -97,8 +104,9 @@ def adjusted_rand(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> fl
 
     codes_p = {c: i for i, c in enumerate(dict.fromkeys(predicted))}
     codes_g = {c: i for i, c in enumerate(dict.fromkeys(gold))}
-    return round(float(adjusted_rand_score([codes_g[g] for g in gold],
-                                           [codes_p[p] for p in predicted])), 4)
+    return round(
+        float(adjusted_rand_score([codes_g[g] for g in gold], [codes_p[p] for p in predicted])), 4
+    )
 
 
 def confusion(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -170,15 +178,21 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     # The file's product values may spell one product several ways ("Redmi 13C", "13C"):
     # one catalog entry each, with the other spellings as aliases.
     catalog = Catalog.from_names(r["product"] for r in rows if r.get("product"))
-    rows = [{**r, "product": catalog.resolve(r["product"]) if r.get("product") else ""}
-            for r in rows]
+    rows = [
+        {**r, "product": catalog.resolve(r["product"]) if r.get("product") else ""} for r in rows
+    ]
     expected_product = _true_products(rows)
     index = ClusterIndex(**options)  # type: ignore[arg-type]
     severities: list[tuple[str, str]] = []
     product_hits = 0
     for i, row in enumerate(rows):
-        a = analyse(row.get("title", ""), row.get("body", ""), product=row.get("product") or None,
-                    firmware=row.get("firmware"), catalog=catalog)
+        a = analyse(
+            row.get("title", ""),
+            row.get("body", ""),
+            product=row.get("product") or None,
+            firmware=row.get("firmware"),
+            catalog=catalog,
+        )
         if i in expected_product:
             product_hits += a.product.key == expected_product[i]
         if row.get("severity"):
@@ -201,8 +215,9 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
         hits = sum(p == g for p, g in severities)
         result["severity_rows"] = len(severities)
         result["severity_accuracy"] = round(100.0 * hits / len(severities), 1)
-        result["severity_confusion"] = confusion([p for p, _ in severities],
-                                                 [g for _, g in severities])
+        result["severity_confusion"] = confusion(
+            [p for p, _ in severities], [g for _, g in severities]
+        )
     return result
 
 

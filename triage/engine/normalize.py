@@ -22,14 +22,34 @@ from functools import lru_cache
 from triage.engine.vocabulary import GLOSSARY, PHRASES, SLANG
 
 # Android release letters used in Xiaomi build codes (the first letter of the 7-letter code).
-ANDROID_LETTERS = {"P": "9", "Q": "10", "R": "11", "S": "12", "T": "13", "U": "14",
-                   "V": "15", "W": "16"}
+ANDROID_LETTERS = {
+    "P": "9",
+    "Q": "10",
+    "R": "11",
+    "S": "12",
+    "T": "13",
+    "U": "14",
+    "V": "15",
+    "W": "16",
+}
 # Xiaomi region letters (the 4th-5th letters of the build code).
 XIAOMI_REGIONS = {
-    "MI": "Global", "EU": "Europe", "ID": "Indonesia", "IN": "India", "RU": "Russia",
-    "TW": "Taiwan", "TR": "Turkey", "CN": "China", "JP": "Japan", "KR": "Korea",
-    "LM": "Latin America", "TH": "Thailand", "PH": "Philippines", "MY": "Malaysia",
-    "VN": "Vietnam", "SG": "Singapore",
+    "MI": "Global",
+    "EU": "Europe",
+    "ID": "Indonesia",
+    "IN": "India",
+    "RU": "Russia",
+    "TW": "Taiwan",
+    "TR": "Turkey",
+    "CN": "China",
+    "JP": "Japan",
+    "KR": "Korea",
+    "LM": "Latin America",
+    "TH": "Thailand",
+    "PH": "Philippines",
+    "MY": "Malaysia",
+    "VN": "Vietnam",
+    "SG": "Singapore",
 }
 
 _XIAOMI = r"(?:OS|V|MIUI\s?)\d{1,2}(?:\.\d{1,3}){2,3}(?:\.[A-Z]{7})?"
@@ -41,12 +61,18 @@ _PATTERNS: list[tuple[str, str]] = [
     # "a.a.a..." would be rescanned from every position (quadratic).
     ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
     ("uuid", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-    ("datetime", r"\b\d{4}-\d{2}-\d{2}(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?Z?)?"
-                 r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"),
+    (
+        "datetime",
+        r"\b\d{4}-\d{2}-\d{2}(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?Z?)?"
+        r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b",
+    ),
     ("firmware", rf"\b(?:{_XIAOMI}|{_SAMSUNG})\b"),
     ("imei", r"(?<![\d+])\d{15}(?!\d)"),
-    ("phone", r"(?<![\w+])(?:\+62|62|0)8\d{2}[-\s]?\d{3,4}[-\s]?\d{3,5}(?!\d)"
-              r"|(?<![\w+])\+\d{9,15}(?!\d)"),
+    (
+        "phone",
+        r"(?<![\w+])(?:\+62|62|0)8\d{2}[-\s]?\d{3,4}[-\s]?\d{3,5}(?!\d)"
+        r"|(?<![\w+])\+\d{9,15}(?!\d)",
+    ),
     ("version", r"\b[vV]?\d+(?:\.\d+){1,3}(?:[-_][\w.]+)?\b"),
     ("hex", r"\b0x[0-9a-f]+\b|\b(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{8,}\b"),
     ("number", r"(?<![\w.])\d{8,}(?![\w.])"),

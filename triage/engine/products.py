@@ -172,8 +172,9 @@ class Catalog:
         out.append(folded[last:])
         return [(key, kind, form) for _, _, key, kind, form in spans], "".join(out)
 
-    def read(self, title: str, body: str, given: str | None = None
-             ) -> tuple[ProductGuess, str, str]:
+    def read(
+        self, title: str, body: str, given: str | None = None
+    ) -> tuple[ProductGuess, str, str]:
         """The product guess (see :meth:`detect`) and title and body folded, with every
         product mention replaced by ``_product_``.
 
@@ -208,15 +209,14 @@ class Catalog:
             return ProductGuess(given, 1.0, "given", forms)
         order = {key: n for n, (key, _, _) in enumerate(reversed(mentions))}
         best = max(weight, key=lambda k: (weight[k], order[k]))
-        best_kind = max(
-            (CONFIDENCE[kind] for key, kind, _ in mentions if key == best), default=0.0
-        )
+        best_kind = max((CONFIDENCE[kind] for key, kind, _ in mentions if key == best), default=0.0)
         confidence = best_kind * weight[best] / sum(weight.values())
         if given is not None:
             # The fan chose a product the text never names: trust the text only when sure.
             if confidence >= 0.8:
-                return ProductGuess(best, round(confidence, 3), "text, not the chosen product",
-                                    forms)
+                return ProductGuess(
+                    best, round(confidence, 3), "text, not the chosen product", forms
+                )
             return ProductGuess(given, 0.6, "given", forms)
         return ProductGuess(best, round(confidence, 3), "text", forms)
 
@@ -241,9 +241,12 @@ class Catalog:
             if len(tokens) > 1 and tokens[0].isalpha():
                 forms.add(_compact(tokens[1:]))
             # Or the name's own last words ("15 pro max" of "iPhone 15 Pro Max").
-            owners = [c for c in canonical
-                      if forms & ({_compact(_tokens(c))} | abbreviations(c))
-                      or (len(tokens) >= 2 and _tokens(c)[-len(tokens):] == tokens)]
+            owners = [
+                c
+                for c in canonical
+                if forms & ({_compact(_tokens(c))} | abbreviations(c))
+                or (len(tokens) >= 2 and _tokens(c)[-len(tokens) :] == tokens)
+            ]
             if len(owners) == 1:
                 canonical[owners[0]].append(name)
             else:

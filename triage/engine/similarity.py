@@ -250,8 +250,9 @@ class SimilarityIndex:
         )
         self._doc_ids = [self._doc_ids[p] for p in keep]
         self._doc_tf = [self._doc_tf[p] for p in keep]
-        self._doc_w = [self._weigh(ids, tf) for ids, tf in zip(self._doc_ids, self._doc_tf,
-                                                                 strict=True)]
+        self._doc_w = [
+            self._weigh(ids, tf) for ids, tf in zip(self._doc_ids, self._doc_tf, strict=True)
+        ]
         self._n_removed = 0
         matrix = self.matrix()
         codes = np.frombuffer(self._doc_product, dtype=np.int32)
@@ -277,8 +278,13 @@ class SimilarityIndex:
         return sp.csr_matrix((data, indices, indptr), shape=(n, len(self.term_names)))
 
     # --- search
-    def scores(self, vector: tuple[np.ndarray, np.ndarray], product: object = ANY_PRODUCT,
-               max_terms: int | None = None, exclude: Hashable | None = None) -> np.ndarray:
+    def scores(
+        self,
+        vector: tuple[np.ndarray, np.ndarray],
+        product: object = ANY_PRODUCT,
+        max_terms: int | None = None,
+        exclude: Hashable | None = None,
+    ) -> np.ndarray:
         """Cosine of ``vector`` with every row of ``product`` (or of all products); 0 for
         other rows, rows sharing no term, removed rows and ``exclude``.
 
@@ -314,8 +320,9 @@ class SimilarityIndex:
             rows = rows[np.argpartition(-scores[rows], k)[:k]]
         return rows[np.argsort(-scores[rows], kind="stable")]
 
-    def note_neighbours(self, key: Hashable, scores: np.ndarray,
-                        nearest: np.ndarray | None = None) -> None:
+    def note_neighbours(
+        self, key: Hashable, scores: np.ndarray, nearest: np.ndarray | None = None
+    ) -> None:
         """Record a thread's best similarities (its ``scores`` against all others, as
         computed when it arrived) and offer them to those neighbours' own lists.
 
@@ -350,13 +357,13 @@ class SimilarityIndex:
         for rows in partitions:
             block = matrix[rows]
             for lo in range(0, len(rows), 512):
-                sims = (block[lo:lo + 512] @ block.T).toarray()
+                sims = (block[lo : lo + 512] @ block.T).toarray()
                 sims[np.arange(sims.shape[0]), np.arange(lo, lo + sims.shape[0])] = 0.0
                 k = min(HUB_K, sims.shape[1])
                 best = -np.partition(-sims, k - 1, axis=1)[:, :k]
                 row = np.zeros((sims.shape[0], HUB_K), dtype=np.float32)
                 row[:, :k] = np.maximum(best, 0.0)
-                self._neighbours[rows[lo:lo + 512]] = row
+                self._neighbours[rows[lo : lo + 512]] = row
         return len(partitions)
 
     def neighbour_sims(self, key: Hashable) -> list[float]:
@@ -398,4 +405,3 @@ class SimilarityIndex:
     ) -> list[tuple[Hashable, float]]:
         """The ``k`` most similar stored threads (of ``product`` if given), best first."""
         return self.top(self.scores(vector, product, max_terms, exclude), k)
-

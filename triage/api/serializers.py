@@ -3,6 +3,7 @@
 Threads are shown without their author: no name, no email ever leaves through the API.
 """
 
+from django.urls import reverse
 from django.utils.text import Truncator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -142,6 +143,46 @@ class ClusterSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # The columns the list reads; the detail (a subclass) reads the whole row.
+    LIST_COLUMNS = (
+        *(f for f in Meta.fields if f not in {"url", "product_name", "forwarded"}),
+        "product__marketing_name",
+    )
+    PLAIN = tuple(f for f in Meta.fields if f not in {"id", "url", "product", "product_name",
+        "forwarded", "ticket_url", "merged_into", "first_seen", "last_seen", "created_at",
+        "updated_at"})  # fmt: skip
+
+    def to_representation(self, cluster: Cluster) -> dict:
+        """The list's rows, rendered directly.
+
+        DRF's field-by-field path costs about half a millisecond a row at thirty fields,
+        most of a feed page's time; the fields declared above still define the schema
+        (and schemathesis checks every response against it).
+        """
+        if not hasattr(self, "_url_prefix"):
+            request = self.context["request"]
+            # One reverse() for the page instead of one a row.
+            self._url_prefix = request.build_absolute_uri(
+                reverse("triage_api:cluster-detail", args=[0])
+            )[:-2]
+            self._datetime = serializers.DateTimeField().to_representation
+        when = self._datetime
+        row = {
+            "id": cluster.pk,
+            "url": f"{self._url_prefix}{cluster.pk}/",
+            "product": cluster.product_id,
+            "product_name": cluster.product.marketing_name if cluster.product_id else None,
+        }
+        for name in self.PLAIN:
+            row[name] = getattr(cluster, name)
+        row["forwarded"] = cluster.is_forwarded
+        row["ticket_url"] = cluster.ticket_url or None
+        row["merged_into"] = cluster.merged_into_id
+        for name in ("first_seen", "last_seen", "created_at", "updated_at"):
+            value = getattr(cluster, name)
+            row[name] = when(value) if value else None
+        return {name: row[name] for name in self.Meta.fields}
+
 
 class ClusterDetailSerializer(ClusterSerializer):
     """One cluster with why it has its severity, how it spread and a sample of threads."""
@@ -171,6 +212,9 @@ class ClusterDetailSerializer(ClusterSerializer):
             "threads_url",
         ]
         read_only_fields = fields
+
+    # One object per request: DRF's own path is cheap enough and renders every field.
+    to_representation = serializers.ModelSerializer.to_representation
 
     @extend_schema_field(DailyReportsSerializer(many=True))
     def get_daily(self, cluster: Cluster) -> list[dict]:

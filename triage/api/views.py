@@ -105,7 +105,7 @@ class ClusterList(FeedView, generics.ListAPIView):
     filterset_class = ClusterFilter
 
     def get_queryset(self):
-        return selectors.feed_clusters()
+        return selectors.feed_clusters().only(*ClusterSerializer.LIST_COLUMNS)
 
     def list(self, request, *args, **kwargs):
         # The validators hash the page's own rows (and the row after it, which decides

@@ -176,7 +176,7 @@ class ThreadTriage(models.Model):
         related_name="+",
     )
     product_confidence = models.FloatField(_("product confidence"), default=0.0)
-    product_source = models.CharField(_("product from"), max_length=20, blank=True)
+    product_source = models.CharField(_("product from"), max_length=60, blank=True)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
     severity_reasons = models.JSONField(_("severity reasons"), default=list, blank=True)
     escalation = models.FloatField(_("escalation risk"), default=0.0)

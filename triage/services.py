@@ -134,7 +134,7 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     row = existing or ThreadTriage(thread=thread)
     row.product_id = product_id
     row.product_confidence = analysis.product.confidence
-    row.product_source = analysis.product.source
+    row.product_source = analysis.product.source[:60]
     row.severity = _thread_severity(thread, analysis)
     row.severity_reasons = list(analysis.severity.reasons)
     row.escalation = analysis.escalation.score
@@ -164,9 +164,18 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
 
 
 def _decide_product(thread: Thread, guess: engine.ProductGuess) -> int | None:
+    sure = guess.key is not None and guess.confidence >= PRODUCT_CONFIDENCE
     if thread.product_id:
+        if sure and int(guess.key) != thread.product_id:
+            # The fan picked one phone but writes only about another: cluster it with
+            # the phone it is about; the thread stays where it was filed until a
+            # manager moves it.
+            log_event(TriageEvent.Action.PRODUCT, thread=thread, note=", ".join(guess.matched),
+                      product=int(guess.key), chosen=thread.product_id,
+                      confidence=guess.confidence)  # fmt: skip
+            return int(guess.key)
         return thread.product_id
-    if guess.key is None or guess.confidence < PRODUCT_CONFIDENCE:
+    if not sure:
         return None  # waits in the unassigned queue for a manager
     product_id = int(guess.key)
     # An imported complaint that names its phone gets that product, for fans too.

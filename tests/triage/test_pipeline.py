@@ -417,3 +417,11 @@ def test_suggestions_collect_votes_and_the_most_wanted_rank_first(
         Cluster.objects.filter(kind=Kind.SUGGESTION).order_by("-heat").values_list("pk", "me_too")
     )
     assert ranked[0] == (wanted.triage.cluster_id, 3)
+
+
+def test_a_thread_filed_under_the_wrong_product_is_triaged_under_the_one_it_names(post, phones):
+    # The fan picked the Galaxy A55 but writes only about a Redmi Note 13 Pro.
+    thread = post("rn13 pro bootloop", "rn 13 pro saya bootloop setelah update", product=A55)
+    triage = ThreadTriage.objects.get(thread=thread)
+    assert triage.product == phones[RN13P]
+    assert triage.product_source.startswith("text")

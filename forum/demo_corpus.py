@@ -121,7 +121,7 @@ MAIN_SCENARIOS: tuple[Scenario, ...] = (
         after_update=True,
     ),
     Scenario(
-        "battery_drain", "major", "problem", 2.0,
+        "battery_drain", "minor", "problem", 2.0,
         titles_id=(
             "baterai {hp} boros banget setelah update", "batre cepet abis, sehari 2x ngecas",
             "{hp} batre drop {pct}% dalam sejam", "boros batre parah abis update {fw}",
@@ -161,7 +161,7 @@ MAIN_SCENARIOS: tuple[Scenario, ...] = (
         after_update=True,
     ),
     Scenario(
-        "overheating", "major", "problem", 1.5,
+        "overheating", "critical", "problem", 1.5,
         titles_id=(
             "{hp} panas banget pas main game", "hp cepet panas walau cuma buat WA",
             "overheat pas ngecas, sampe muncul peringatan suhu", "{hp} anget terus padahal ga dipake",  # noqa: E501
@@ -515,7 +515,7 @@ MAIN_SCENARIOS: tuple[Scenario, ...] = (
 # One-off and rare problems: scenario x variant x product is one label, mostly alone.
 TAIL_SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
-        "app_crash", "major", "problem", 1.0,
+        "app_crash", "minor", "problem", 1.0,
         titles_id=("{v} force close terus di {hp}", "aplikasi {v} keluar sendiri"),
         titles_en=("{v} keeps crashing on {hp}", "{v} closes on launch"),
         bodies_id=("tiap buka {v} langsung keluar, udah uninstall install ulang tetep.",
@@ -586,14 +586,14 @@ TAIL_SCENARIOS: tuple[Scenario, ...] = (
         variants=("TWS", "Redmi Buds 5", "Galaxy Buds FE", "headunit mobil", "smartwatch"),
     ),
     Scenario(
-        "alarm", "major", "problem", 0.6,
+        "alarm", "minor", "problem", 0.6,
         titles_id=("alarm ga bunyi, telat kerja!!", "alarm {hp} kadang ga bunyi"),
         titles_en=("alarm didn't ring", "alarm silently fails on {hp}"),
         bodies_id=("alarm udah diset tapi ga bunyi, gara2 ini telat masuk kerja.",),
         bodies_en=("set the alarm and it never rang, I was late for work.",),
     ),
     Scenario(
-        "ota_failed", "major", "problem", 0.8,
+        "ota_failed", "minor", "problem", 0.8,
         titles_id=("update gagal terus, instalasi error", "ga bisa update ke versi terbaru"),
         titles_en=("update fails to install", "stuck on 'installation failed'"),
         bodies_id=("download update sampe 100% terus tulisannya gagal memasang.",),
@@ -615,7 +615,7 @@ TAIL_SCENARIOS: tuple[Scenario, ...] = (
         variants=("Sharp", "Panasonic", "Daikin", "LG", "Polytron"),
     ),
     Scenario(
-        "gallery_missing", "major", "problem", 0.5,
+        "gallery_missing", "minor", "problem", 0.5,
         titles_id=("foto dari {v} ga muncul di galeri",),
         titles_en=("{v} photos missing from gallery",),
         bodies_id=("foto yang dikirim lewat {v} ga muncul di galeri.",),

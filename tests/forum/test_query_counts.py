@@ -26,8 +26,8 @@ def test_home_costs_the_same_for_1_and_25_threads(
     _threads(product, rows)
     if signed_in:
         client.force_login(fan)
-    # count + page + hot threads
-    with django_assert_num_queries(3 + (SIGNED_IN_EXTRA if signed_in else 0)):
+    # count + page ids + page rows + hot threads
+    with django_assert_num_queries(4 + (SIGNED_IN_EXTRA if signed_in else 0)):
         response = client.get("/")
     assert response.status_code == 200
     assert response.content.decode().count('class="thread-row"') >= rows
@@ -41,8 +41,8 @@ def test_product_page_costs_the_same_for_1_and_25_threads(
     _threads(product, rows)
     if signed_in:
         client.force_login(fan)
-    # product + count + page
-    with django_assert_num_queries(3 + (SIGNED_IN_EXTRA if signed_in else 0)):
+    # product + count + page ids + page rows
+    with django_assert_num_queries(4 + (SIGNED_IN_EXTRA if signed_in else 0)):
         response = client.get(reverse("forum:product", args=[product.slug]) + "?kind=problem")
     assert response.content.decode().count('class="thread-row"') == rows
 

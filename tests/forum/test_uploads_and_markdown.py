@@ -16,7 +16,7 @@ from tests.forum.conftest import executable_parts, make_png
 
 pytestmark = pytest.mark.django_db
 
-BLNS = json.loads(Path("/work/shared/data/blns.json").read_text())
+BLNS = json.loads((Path(__file__).parent.parent / "data" / "blns.json").read_text())
 
 
 def post_thread(client, product, files=(), **extra):

@@ -14,7 +14,7 @@ from forum.services import thread_created
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-BLNS = Path(settings.BASE_DIR).parent / "shared" / "data" / "blns.json"
+BLNS = Path(settings.BASE_DIR) / "tests" / "data" / "blns.json"
 
 
 @pytest.fixture

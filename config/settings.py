@@ -105,6 +105,10 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # Pages anonymous readers get are rendered once per this many seconds (0: never cached).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
 
+# A page of the engineering feed's cluster list is built at most once per this many
+# seconds for the same URL (0: every time).
+FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=2)
+
 # Cache: per-process memory by default; production sets CACHE_URL=redis://... so that
 # rate limits hold across gunicorn workers and machines.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tanggap")}

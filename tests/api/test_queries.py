@@ -50,3 +50,25 @@ def test_the_threads_of_a_cluster_cost_the_same_at_any_page_size(
     with django_assert_num_queries(THREADS_QUERIES):
         response = engineer_api.get(f"/api/v1/clusters/{cluster.pk}/threads/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size
+
+
+def test_a_polled_list_page_is_built_once_per_feed_cache_period(
+    engineer_api, manager_api, make_cluster, settings, django_assert_num_queries
+):
+    settings.FEED_CACHE_SECONDS = 30
+    for i in range(3):
+        make_cluster(threads=1, heat=float(i))
+    first = engineer_api.get("/api/v1/clusters/")
+    # Another reader, same URL: only the token and role checks touch the database.
+    with django_assert_num_queries(LIST_QUERIES - 1, exact=False) as queries:
+        again = manager_api.get("/api/v1/clusters/")
+    assert not any("triage_cluster" in q["sql"] for q in queries.captured_queries)
+    assert again.json() == first.json()
+    assert again["ETag"] == first["ETag"]
+    not_modified = manager_api.get("/api/v1/clusters/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    # A fan is still refused: permissions come before the cache.
+    from tests.api.conftest import token_client
+    from tests.factories import UserFactory
+
+    assert token_client(UserFactory()).get("/api/v1/clusters/").status_code == 403

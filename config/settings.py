@@ -186,7 +186,7 @@ STORAGES = {
 # Celery: no broker means tasks run eagerly in the calling process (the embedded default).
 BROKER_CONFIGURED = bool(env("CELERY_BROKER_URL", default=""))
 # Eager tasks never touch a broker; "memory://" only keeps Celery from looking for AMQP.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://localhost/"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or None
 if not CELERY_RESULT_BACKEND and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL

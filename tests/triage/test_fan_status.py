@@ -11,34 +11,7 @@ from tests.triage.reports import A55, RN13P
 from triage import services
 from triage.models import Cluster, ClusterStatus, ThreadTriage
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client():
-    from django.test import Client
-
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture(autouse=True)
-def _english_outside_requests():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def post(phones, django_capture_on_commit_callbacks):
-    def _post(title, body, product=A55, firmware="", kind=Kind.PROBLEM, author=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return forum_services.create_thread(
-                author=author or UserFactory(), title=title, body=body,
-                product=phones.get(product), firmware=firmware, kind=kind,
-            )  # fmt: skip
-
-    return _post
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

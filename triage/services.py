@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import COMMUNITY_MANAGER
 from forum import services as forum_services
-from forum.models import VISIBLE, Follow, Kind, MeToo, Notification, Product, Status, Thread
+from forum.models import VISIBLE, Kind, MeToo, Notification, Product, Status, Thread
 from triage import engine, index
 from triage.engine.spread import SpreadFigures, detect_spike, heat
 from triage.models import (
@@ -538,25 +538,9 @@ def _untranslated(label) -> str:
 
 def _notify_followers(thread_ids: list[int], *, actor: User | None, extra: dict) -> None:
     """One status notification per follower of the cluster's threads, for their first one."""
-    first_thread: dict[int, int] = {}
-    for thread_id, user_id in (
-        Follow.objects.filter(thread_id__in=thread_ids)
-        .order_by("thread_id")
-        .values_list("thread_id", "user_id")
-    ):
-        first_thread.setdefault(user_id, thread_id)
-    by_thread: dict[int, list[int]] = defaultdict(list)
-    for user_id, thread_id in first_thread.items():
-        by_thread[thread_id].append(user_id)
-    threads = Thread.objects.in_bulk(list(by_thread))
-    for thread_id, user_ids in by_thread.items():
-        forum_services.notify(
-            recipients=user_ids,
-            verb=Notification.Verb.STATUS,
-            thread=threads[thread_id],
-            actor=actor,
-            extra=extra,
-        )
+    forum_services.notify_followers(
+        thread_ids=thread_ids, verb=Notification.Verb.STATUS, actor=actor, extra=extra
+    )
 
 
 def forward_cluster(
@@ -914,45 +898,27 @@ def _place(thread_ids: list[int], cluster: Cluster, actor: User | None, now: dat
 
 
 def _notify_joined(thread_ids: list[int], cluster: Cluster, *, actor, joined: bool) -> None:
-    """Tell followers (reporters, "me too" voters) of these threads where their report is.
+    """Tell followers (reporters, "me too" voters) of these threads where their report is,
+    once each, in their own language."""
 
-    One notification per person, in their language; queries grow with the number of
-    (thread, language) pairs notified, not with the number of people.
-    """
-    from django.utils import translation
+    def text(thread: Thread, language: str) -> str:
+        if joined:
+            return _("Your report “%(title)s” joined a known problem: %(label)s") % {
+                "title": thread.title,
+                "label": cluster.label,
+            }
+        return _("Your report “%(title)s” is again a problem of its own: %(label)s") % {
+            "title": thread.title,
+            "label": cluster.label,
+        }
 
-    first: dict[int, tuple[int, str]] = {}
-    for thread_id, user_id, language in (
-        Follow.objects.filter(thread_id__in=thread_ids)
-        .order_by("thread_id")
-        .values_list("thread_id", "user_id", "user__preferred_language")
-    ):
-        first.setdefault(user_id, (thread_id, language or settings.LANGUAGE_CODE))
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for user_id, key in first.items():
-        groups[key].append(user_id)
-    threads = Thread.objects.only("id", "title").in_bulk({t for t, _lang in groups})
-    for (thread_id, language), user_ids in groups.items():
-        thread = threads[thread_id]
-        with translation.override(language):
-            if joined:
-                text = _("Your report “%(title)s” joined a known problem: %(label)s") % {
-                    "title": thread.title,
-                    "label": cluster.label,
-                }
-            else:
-                text = _("Your report “%(title)s” is again a problem of its own: %(label)s") % {
-                    "title": thread.title,
-                    "label": cluster.label,
-                }
-        forum_services.notify(
-            recipients=user_ids,
-            verb=Notification.Verb.STATUS,
-            thread=thread,
-            actor=actor,
-            text=text[:300],
-            extra={"cluster": cluster.pk, "new": THREAD_STATUS.get(cluster.status, "")},
-        )
+    forum_services.notify_followers(
+        thread_ids=thread_ids,
+        verb=Notification.Verb.STATUS,
+        actor=actor,
+        text=text,
+        extra={"cluster": cluster.pk, "new": THREAD_STATUS.get(cluster.status, "")},
+    )
 
 
 def _after_manual_change(cluster_ids: set[int]) -> None:

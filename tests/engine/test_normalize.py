@@ -95,3 +95,21 @@ def test_long_runs_are_normalised_in_linear_time():
     normalize("a." * 50_000 + " " + "1." * 50_000)
     # Quadratic patterns took over a minute on this input; linear ones well under a second.
     assert time.process_time() - start < 5
+
+
+def test_stack_traces_keep_only_the_reporters_own_frames():
+    n = normalize(
+        "Crash: java.lang.IllegalStateException\n"
+        "    at com.example.camera.PreviewFragment.onResume(PreviewFragment.kt:88)\n"
+        "    at android.app.Fragment.performResume(Fragment.java:2500)\n"
+        "    at java.lang.reflect.Method.invoke(Native Method)\n"
+        "    at org.junit.runners.ParentRunner.run(ParentRunner.java:413)\n"
+        '  File "/usr/lib/python3.11/json/decoder.py", line 337, in decode\n'
+        '  File "/srv/app/camera/views.py", line 12, in upload\n'
+    )
+    words = set(n.tokens) | set(n.extra_tokens)
+    # The app's frames stay (class, method, file), the runtime's and the runner's go.
+    assert {"previewfragment", "onresume", "views", "upload"} <= words
+    assert not {"performresume", "reflect", "invoke", "junit", "parentrunner", "decoder"} & words
+    # The exception type is the reporter's evidence, not a frame: it stays.
+    assert "illegalstateexception" in words

@@ -10,6 +10,12 @@ that maps English domain words to the Indonesian word ("battery" -> "baterai").
 Like Sentry's grouping parameterisation, the patterns are named and combined into one
 regular expression tried in order of specificity, so a firmware build is never read as a
 version number and a version never as a plain number.
+
+Pasted stack traces keep only the frames of the reporter's own code: as Sentry groups crashes
+by "in-app" frames, frames of the language runtime, test runners and common frameworks
+(``at java.lang.reflect.Method.invoke(...)``, ``at org.junit.runners...``,
+``at android.os.Looper.loop(...)``, ``File "/usr/lib/python3.11/..."``) are dropped first.
+They are the same in every trace, so they made unrelated crash reports look alike.
 """
 
 from __future__ import annotations
@@ -55,6 +61,16 @@ XIAOMI_REGIONS = {
 _XIAOMI = r"(?:OS|V|MIUI\s?)\d{1,2}(?:\.\d{1,3}){2,3}(?:\.[A-Z]{7})?"
 # Samsung: model, 2-letter CSC, U/S, bootloader, major, year letter, month letter, build.
 _SAMSUNG = r"[A-Z]\d{3}[A-Z][A-Z]{2}[US][0-9A-Z][A-Z][R-Z][A-L][0-9A-Z]"
+# Stack frames outside the reporter's code (see the module docstring): Java/Kotlin/Android
+# "at package.Class.method(File.java:12)" lines of runtime and framework packages, and
+# Python traceback lines of the standard library or installed packages.
+_RUNTIME_FRAME_RE = re.compile(
+    r"\bat\s+(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|android|androidx|dalvik"
+    r"|com\.android\.internal|org\.junit|junit|org\.testng|org\.mockito|org\.apache\.maven"
+    r"|org\.eclipse\.jetty|io\.netty|org\.springframework)\.[\w.$<>]+\([^)\n]{0,200}\)"
+    r"|\bFile\s+\"[^\"\n]{0,300}?(?:/lib/python[\d.]*/|site-packages|dist-packages)[^\"\n]{0,300}\","
+    r"\s+line\s+\d+,\s+in\s+[\w<>]+"
+)
 _PATTERNS: list[tuple[str, str]] = [
     ("url", r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+"),
     # The lookbehind starts a match only at the start of a run, or a long run of
@@ -244,7 +260,7 @@ def tokenize(text: str) -> list[str]:
 
 def normalize(text: str) -> NormalizedText:
     """Normalise one text: fold, parameterise, tokenise, map slang; keep raw values."""
-    text = text or ""
+    text = _RUNTIME_FRAME_RE.sub(" ", text or "")
     # camelCase identifiers (common in pasted logs) also contribute their parts.
     extra = [
         part.lower()

@@ -1,4 +1,5 @@
-"""Posting rate limits, counted in the cache per user (stricter for new accounts).
+"""Rate limits per user, counted in the cache (stricter for new accounts): posting threads
+and replies, and the similar-threads lookups the composer makes while a fan types.
 
 Fixed windows: each rule is (how many, per how many seconds). Staff are not limited.
 Production sets CACHE_URL to Redis so that every gunicorn worker shares the counters.
@@ -13,20 +14,23 @@ from django.core.cache import cache
 from django.utils import timezone
 
 NEW_ACCOUNT_AGE = timedelta(days=3)
+# The composer asks for similar threads at most every 300 ms while typing and skips repeats:
+# 20 in 10 s is a fast typist, 600 an hour is writing thirty threads.
+_SIMILAR = [(20, 10), (600, 3600)]
 DEFAULT_RULES = {
-    "new": {"thread": [(1, 120), (3, 3600)], "post": [(1, 30), (10, 3600)]},
-    "member": {"thread": [(1, 30), (10, 3600)], "post": [(1, 10), (60, 3600)]},
+    "new": {"thread": [(1, 120), (3, 3600)], "post": [(1, 30), (10, 3600)], "similar": _SIMILAR},
+    "member": {"thread": [(1, 30), (10, 3600)], "post": [(1, 10), (60, 3600)], "similar": _SIMILAR},
 }
 
 
 def _rules(user, action: str) -> list[tuple[int, int]]:
     rules = getattr(settings, "FORUM_RATE_LIMITS", DEFAULT_RULES)
     tier = "new" if timezone.now() - user.date_joined < NEW_ACCOUNT_AGE else "member"
-    return rules[tier][action]
+    return rules.get(tier, {}).get(action, DEFAULT_RULES[tier][action])
 
 
 def consume(user, action: str) -> int:
-    """Count one ``action`` ("thread" or "post") for ``user``.
+    """Count one ``action`` ("thread", "post" or "similar") for ``user``.
 
     Returns 0 when allowed, otherwise the number of seconds to wait (nothing counted).
     """

@@ -4,8 +4,10 @@ input, calls one selector, renders."""
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from forum import ratelimit
 from forum.models import Product
 from triage import selectors
 from triage.models import Cluster
@@ -49,7 +51,21 @@ def fixed(request, version: str):
 
 @require_GET
 def similar(request):
-    """Threads like the draft being typed (JSON), for "me too" instead of a duplicate."""
+    """Threads like the draft being typed (JSON), for "me too" instead of a duplicate.
+
+    Only the composer asks, and only signed-in fans compose, so anonymous callers get a
+    403; each lookup costs an analysis and an index search, so it is rate limited per user.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Sign in to see similar threads.")}, status=403)
+    wait = ratelimit.consume(request.user, "similar")
+    if wait:
+        response = JsonResponse(
+            {"error": _("Too many lookups. Try again in %(seconds)d seconds.") % {"seconds": wait}},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     title = request.GET.get("title", "")[:300]
     body = request.GET.get("body", "")[:MAX_DRAFT]
     try:

@@ -107,6 +107,7 @@ def test_the_known_issues_page_speaks_indonesian(client, phones):
 
 def test_similar_threads_are_found_while_typing(client, signal_cluster, post, phones):
     _cluster, threads = signal_cluster
+    client.force_login(UserFactory())
     post("Kamera force close", "aplikasi kamera force close saat dibuka")
     idea = post("Saran: sinyal", "saran tampilkan sinyal lebih jelas", kind=Kind.SUGGESTION)
     response = client.get(
@@ -132,10 +133,27 @@ def test_similar_threads_are_found_while_typing(client, signal_cluster, post, ph
 def test_similar_threads_cost_few_queries(
     client, signal_cluster, phones, django_assert_max_num_queries
 ):
+    client.force_login(UserFactory())
     client.get("/similar/", {"title": "sinyal hilang", "product": phones[A55].pk})  # warm cache
-    # generation + newer rows + threads
-    with django_assert_max_num_queries(3):
+    # session + user, then generation + newer rows + threads
+    with django_assert_max_num_queries(5):
         client.get("/similar/", {"title": "sinyal hilang no service", "product": phones[A55].pk})
+
+
+def test_similar_threads_are_for_signed_in_fans_and_rate_limited(client, signal_cluster, settings):
+    draft = {"title": "sinyal hilang", "body": "no service"}
+    anonymous = client.get("/similar/", draft)
+    assert anonymous.status_code == 403 and "Sign in" in anonymous.json()["error"]
+    settings.FORUM_RATE_LIMITS = {"member": {"similar": [(2, 60)]}, "new": {"similar": [(2, 60)]}}
+    client.force_login(UserFactory())
+    assert [client.get("/similar/", draft).status_code for _ in range(2)] == [200, 200]
+    limited = client.get("/similar/", draft)
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert "Try again in" in limited.json()["error"]
+    # Another fan is not held up by the first one's lookups.
+    client.force_login(UserFactory())
+    assert client.get("/similar/", draft).status_code == 200
 
 
 def test_fans_who_follow_or_said_me_too_hear_of_status_changes(signal_cluster):

@@ -5,15 +5,18 @@ forum.js sends them with ``X-Requested-With: fetch`` they answer JSON instead of
 redirecting, so the tap needs no reload.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import ratelimit, selectors, services
@@ -26,6 +29,7 @@ from forum.forms import (
     ThreadForm,
 )
 from forum.models import Kind, Notification, Post, Product, Status, Thread
+from forum.templatetags.forum_tags import author_name
 from triage import selectors as triage_selectors
 
 
@@ -106,10 +110,45 @@ def thread_detail(request, pk: int):
     )
 
 
+def _replies_cache_key(user, thread, posts, shots) -> str | None:
+    """What the rendered replies of a page depend on, so they can be cached: the viewer
+    (anonymous, any member, or this member when they wrote one of the replies: edit and
+    delete links), language, time zone, and every rendered field of each reply. Built
+    from the rows already read, so an edit, deletion, hiding or new name changes it.
+    Staff see hidden replies and forms with their CSRF token: never cached."""
+    if user.is_staff:
+        return None
+    if not user.is_authenticated:
+        viewer = "anon"
+    elif any(post.author_id == user.pk for post in posts.items):
+        viewer = f"u{user.pk}"
+    else:
+        viewer = "member"
+    digest = hashlib.blake2b(digest_size=16)
+    for post in posts.items:
+        rendered = (
+            post.pk,
+            post.author_id,
+            author_name(post),
+            post.is_official,
+            post.created_at,
+            post.edited_at,
+            post.is_deleted,
+            post.is_hidden,
+            post.firmware,
+            post.body_html,
+            [(s.pk, s.alt_text) for s in shots.get(post.pk, [])],
+        )
+        digest.update(repr(rendered).encode())
+    zone = timezone.get_current_timezone_name()
+    return f"{thread.pk}:{viewer}:{get_language()}:{zone}:{digest.hexdigest()}"
+
+
 def _thread_context(request, thread, posts, reply_form) -> dict:
     shots = posts.extra["screenshots"]
     user = request.user
     return {
+        "replies_key": _replies_cache_key(user, thread, posts, shots),
         "thread": thread,
         "page": posts,
         "posts": [(post, shots.get(post.pk, [])) for post in posts.items],

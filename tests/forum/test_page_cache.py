@@ -1,9 +1,12 @@
-"""Anonymous readers get pages rendered at most once per few seconds; nobody else does."""
+"""Anonymous readers get pages rendered at most once per few seconds; nobody else does.
+Signed-in readers share the rendered replies of a thread page, keyed by everything they
+show, so no change and no one's own links leak."""
 
 import pytest
 from django.urls import reverse
 
 from forum import services
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,42 @@ def test_anonymous_language_switch_is_a_get_that_sets_a_cookie(client):
     evil = client.get(reverse("accounts:set_language"),
                       {"language": "en", "next": "https://evil.example.com/"})  # fmt: skip
     assert evil.url == "/"
+
+
+def _replies(html: str) -> str:
+    return html[html.index('<ol class="post-list">') : html.index("</ol>")]
+
+
+def test_replies_are_shared_between_members_but_follow_every_change(
+    client, product, fan, other_fan, manager
+):
+    thread = services.create_thread(author=fan, title="Sinyal hilang", body="x", product=product)
+    reply = services.create_post(author=fan, thread=thread, body="Sudah coba *restart*")
+    url = thread.get_absolute_url()
+    reader = UserFactory(display_name="Ayu")
+    client.force_login(reader)
+    first = _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "<em>restart</em>" in first and "Report" in first
+    assert f"/r/{reply.pk}/edit/" not in first
+    # The author's own page has the edit and delete links; other members' pages do not.
+    client.force_login(fan)
+    own = _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert f"/r/{reply.pk}/edit/" in own and f"/r/{reply.pk}/delete/" in own
+    client.force_login(other_fan)
+    assert _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()) == first
+    # Language, an edit, a new display name and moderation each show at once.
+    assert "Laporkan" in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode())
+    services.edit_post(user=fan, post=reply, body="Sudah coba reset pabrik")
+    assert "reset pabrik" in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    fan.display_name = "Siti Nurhaliza"
+    fan.save()
+    assert "Siti Nurhaliza" in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    services.set_hidden(moderator=manager, item=reply, hidden=True, reason="spam")
+    hidden = _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Hidden by a moderator." in hidden and "reset pabrik" not in hidden
+    # Staff still see the hidden reply (their copy is never cached).
+    client.force_login(manager)
+    assert "reset pabrik" in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    # Anonymous readers get no member links.
+    client.logout()
+    assert "Report" not in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())

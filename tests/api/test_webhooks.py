@@ -17,16 +17,17 @@ SECRET = "s3cret-shared-with-engineering"
 
 class Receiver:
     """A webhook receiver: answers the status codes it is given, in turn, and keeps
-    what it got (headers, raw body)."""
+    what it got (headers, raw body) and when (monotonic clock)."""
 
     def __init__(self, codes):
-        self.codes, self.received = list(codes), []
+        self.codes, self.received, self.arrivals = list(codes), [], []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), body))
+                receiver.arrivals.append(time.monotonic())
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 self.send_response(code)
                 self.end_headers()

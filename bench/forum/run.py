@@ -254,6 +254,9 @@ def session_cookie(python: str, env: dict, cwd: Path, email: str = "fan@tanggap.
     return sh([python, "-c", SESSION_SNIPPET, email], env=env, cwd=cwd).strip().splitlines()[-1]
 
 
+PAGES = ("home", "product", "product_deep", "thread", "search")
+
+
 def pages(args, ours_db: str, spirit_db: str | None) -> dict[str, tuple[str, str, str]]:
     """The same content on both forums: (path on ours, path on Spirit, text both show)."""
     slug, pid, n = psql(
@@ -281,7 +284,7 @@ def pages(args, ours_db: str, spirit_db: str | None) -> dict[str, tuple[str, str
             spirit_db, f"SELECT id || '/' || slug FROM spirit_topic_topic WHERE id = {tid}"
         )
     q = args.query
-    return {
+    every = {
         "home": ("/", "/", ""),
         "product": (f"/p/{slug}/", f"/category/{category}/", name),
         "product_deep": (
@@ -292,6 +295,7 @@ def pages(args, ours_db: str, spirit_db: str | None) -> dict[str, tuple[str, str
         "thread": (f"/t/{tid}/", f"/topic/{topic}/", ""),
         "search": (f"/search/?q={q}", f"/search/?q={q}", q),
     }
+    return {page: every[page] for page in args.pages}
 
 
 WRK_LINE = re.compile(r"^\s*(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -399,6 +403,13 @@ def main() -> None:
     )
     parser.add_argument("--label", default="", help="suffix of the results file names")
     parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=PAGES,
+        default=list(PAGES),
+        help="measure only these pages (Spirit's search index is built only for search)",
+    )
+    parser.add_argument(
         "--signed-in", action="store_true", help="measure every page as a signed-in fan"
     )
     args = parser.parse_args()
@@ -413,7 +424,8 @@ def main() -> None:
     if args.only != "ours":
         install_spirit()
         seed_spirit(args, spirit_db, ours_db, timings)
-        index_spirit(spirit_db, timings)
+        if "search" in args.pages:
+            index_spirit(spirit_db, timings)
         sh([str(SPIRIT_VENV / "bin" / "python"), "manage.py", "collectstatic", "--noinput",
             "-v0"], env=spirit_env(spirit_db), cwd=SPIRIT_PROJECT)  # fmt: skip
     chosen = pages(args, ours_db, spirit_db if args.only != "ours" else None)

@@ -4,12 +4,12 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-# The token with its user and role (one query), the page (the ETag is computed from its rows).
-LIST_QUERIES = 2
-# The token with its user and role, the cluster, its forwards, the sample threads.
-DETAIL_QUERIES = 4
-# The token with its user and role, the cluster, the page.
-THREADS_QUERIES = 3
+# Token lookup, role check, the page (the ETag is computed from its rows).
+LIST_QUERIES = 3
+# Token lookup, role check, the cluster, its forwards, the sample threads.
+DETAIL_QUERIES = 5
+# Token lookup, role check, the cluster, the page.
+THREADS_QUERIES = 4
 
 
 @pytest.mark.parametrize("page_size", [1, 50])
@@ -59,7 +59,7 @@ def test_a_polled_list_page_is_built_once_per_feed_cache_period(
     for i in range(3):
         make_cluster(threads=1, heat=float(i))
     first = engineer_api.get("/api/v1/clusters/")
-    # Another reader, same URL: only the token (with its role) touches the database.
+    # Another reader, same URL: only the token and role checks touch the database.
     with django_assert_num_queries(LIST_QUERIES - 1, exact=False) as queries:
         again = manager_api.get("/api/v1/clusters/")
     assert not any("triage_cluster" in q["sql"] for q in queries.captured_queries)

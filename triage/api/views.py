@@ -17,12 +17,10 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
 from forum.models import Product
 from triage import selectors, services
-from triage.api.authentication import FeedTokenAuthentication
 from triage.api.filters import ClusterFilter
 from triage.api.pagination import ClusterPagination, ProductPagination, ThreadPagination
 from triage.api.permissions import CanWriteStatus, IsEngineerOrManager
@@ -89,7 +87,6 @@ def _with_validators(response, etag: str, modified: datetime | None):
 class FeedView:
     """What every feed view declares: who may call it and how often."""
 
-    authentication_classes = [FeedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsEngineerOrManager, CanWriteStatus]
     throttle_classes = [TokenRateThrottle, TokenWriteThrottle]
 

@@ -91,3 +91,27 @@ def test_the_schema_and_the_docs_page_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+@pytest.mark.parametrize("path", ["/api/v1/clusters/", "/api/v1/clusters/{id}/"])
+def test_a_demoted_engineer_is_refused_on_the_next_request(
+    settings, engineer, engineer_api, cluster, path
+):
+    # The list page stays cached for everyone else; the role is read on every request.
+    settings.FEED_CACHE_SECONDS = 30
+    url = path.format(id=cluster.pk)
+    assert engineer_api.get(url).status_code == 200
+    engineer.groups.remove(Group.objects.get(name=ENGINEER))
+    refused = engineer_api.get(url)
+    assert refused.status_code == 403
+    assert "engineers and community managers" in refused.json()["detail"]
+    engineer.groups.add(Group.objects.get(name=ENGINEER))
+    assert engineer_api.get(url).status_code == 200
+
+
+def test_a_deactivated_account_is_refused_with_401(settings, engineer, engineer_api, cluster):
+    settings.FEED_CACHE_SECONDS = 30
+    assert engineer_api.get("/api/v1/clusters/").status_code == 200
+    engineer.is_active = False
+    engineer.save(update_fields=["is_active"])
+    assert engineer_api.get("/api/v1/clusters/").status_code == 401

@@ -6,7 +6,6 @@ If-Modified-Since) gets an empty 304.
 """
 
 import hashlib
-import time
 from datetime import datetime
 
 from django.conf import settings
@@ -41,17 +40,6 @@ ERRORS = {
     403: OpenApiResponse(description="Not an engineer or community manager."),
     429: OpenApiResponse(description="Too many requests for this token; see Retry-After."),
 }
-
-
-def _clock() -> float:
-    """Wall-clock seconds, shared by every web process (tests move it)."""
-    return time.time()
-
-
-def page_cache_key(full_path: str, format: str) -> str:
-    """Where a list page is kept in the cache (v2: with the time it was built)."""
-    digest = hashlib.sha256(f"{full_path}|{format}".encode()).hexdigest()
-    return f"feed:clusters:v2:{digest}"
 
 
 def _etag(request, *parts) -> str:
@@ -124,30 +112,26 @@ class ClusterList(FeedView, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         # Every reader of the feed sees the same page for the same URL (permissions were
         # checked before this), and pollers ask for the same URLs over and over: a page
-        # is built about once per FEED_CACHE_SECONDS. A sync loses nothing to it: its
+        # is built at most once per FEED_CACHE_SECONDS. A sync loses nothing to it: its
         # mark only moves past rows it has seen.
-        period = settings.FEED_CACHE_SECONDS
-        if not period:
-            return self._build_page(request)
-        key = page_cache_key(request.get_full_path(), request.accepted_renderer.format)
-        if hit := cache.get(key):
-            data, etag, updated, built = hit
-            # Past its period the copy is rebuilt by one request (the one that takes the
-            # lock); the others keep answering from it meanwhile, instead of every worker
-            # building the same page at once. The copy expires after two periods, so no
-            # answer is ever older than that.
-            if _clock() - built < period or not cache.add(f"{key}:rebuild", 1, period):
-                if not_modified := _not_modified(request, etag, updated):
-                    return not_modified
-                return _with_validators(Response(data), etag, updated)
-        try:
-            response = self._build_page(request)
-            if response.status_code == 200:
-                page = (response.data, response["ETag"], self._updated, _clock())
-                cache.set(key, page, 2 * period)
-        finally:
-            if hit:
-                cache.delete(f"{key}:rebuild")
+        key = (
+            "feed:clusters:"
+            + hashlib.sha256(
+                f"{request.get_full_path()}|{request.accepted_renderer.format}".encode()
+            ).hexdigest()
+        )
+        if settings.FEED_CACHE_SECONDS and (hit := cache.get(key)):
+            data, etag, updated = hit
+            if not_modified := _not_modified(request, etag, updated):
+                return not_modified
+            return _with_validators(Response(data), etag, updated)
+        response = self._build_page(request)
+        if settings.FEED_CACHE_SECONDS and response.status_code == 200:
+            cache.set(
+                key,
+                (response.data, response["ETag"], self._updated),
+                settings.FEED_CACHE_SECONDS,
+            )
         return response
 
     def _build_page(self, request):

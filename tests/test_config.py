@@ -71,3 +71,19 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings):
 def test_unknown_page_is_a_translated_404_not_a_500(client):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 404
+
+
+def test_gunicorn_warms_the_app_in_the_master_and_freezes_its_heap():
+    """The Procfile's web process loads config/gunicorn.py: preload, then warm and freeze."""
+    import gc
+    import runpy
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.py"))
+    assert conf["preload_app"] is True
+    before = gc.get_freeze_count()
+    try:
+        conf["when_ready"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+    assert "-c config/gunicorn.py" in (settings.BASE_DIR / "Procfile").read_text()

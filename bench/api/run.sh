@@ -7,7 +7,9 @@
 # spends its first request importing the URLconf (~170 ms) and runs its first full garbage
 # collection (~110 ms) within its first couple of hundred requests; without the warm-up
 # these one-off stalls land in the first URL's p99. WRK_WARMUP=0 measures them.
-# GUNICORN_CONF=bench/api/gunicorn_warm.py measures the proposal that removes them.
+# gunicorn runs with the production settings, config/gunicorn.py (app loaded and warmed in
+# the master, start-up heap frozen before forking), which removes most of them;
+# GUNICORN_CONF=/dev/null measures plain gunicorn.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${DATABASE_URL:?set DATABASE_URL to the seeded PostgreSQL database}"
@@ -20,7 +22,7 @@ WARMUP=${WRK_WARMUP:-5s}
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-secret-key \
   DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \
   TRIAGE_API_RATE=10000000/minute LOG_LEVEL=WARNING DATABASE_URL
-.venv/bin/gunicorn config.wsgi ${GUNICORN_CONF:+-c "$GUNICORN_CONF"} --workers 4 --worker-class sync --bind "127.0.0.1:$PORT" \
+.venv/bin/gunicorn config.wsgi -c "${GUNICORN_CONF:-config/gunicorn.py}" --workers 4 --worker-class sync --bind "127.0.0.1:$PORT" \
   --log-level warning &
 GUNICORN=$!
 trap 'kill $GUNICORN; wait $GUNICORN 2>/dev/null || true' EXIT

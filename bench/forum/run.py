@@ -2,7 +2,8 @@
 
 Seeds a PostgreSQL database for each forum with the same generated threads and
 replies (ours with ``manage.py seed_demo``, Spirit by copying ours row for row with
-``seed_spirit.py``), serves each with gunicorn (4 sync workers, DEBUG off) on a
+``seed_spirit.py``), serves each with gunicorn (4 sync workers, DEBUG off; ours with
+production's ``config/gunicorn.py``) on a
 loopback port, warms up, and measures every page with wrk for a fixed duration and
 number of connections. Writes ``bench/forum/results/forum-<threads>.json`` and ``.md``.
 
@@ -439,7 +440,8 @@ def main() -> None:
         if args.only != "spirit":
             servers["ours"] = serve(
                 "ours",
-                [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi", *gunicorn_args,
+                [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi",
+                 "-c", "config/gunicorn.py", *gunicorn_args,
                  "--bind", f"127.0.0.1:{OURS_PORT}"],
                 ours_env(ours_db), args.ours_tree, OURS_PORT,
             )  # fmt: skip

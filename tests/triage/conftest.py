@@ -46,7 +46,9 @@ def english():
 def post(phones, django_capture_on_commit_callbacks):
     """Post a thread as a fan would (Galaxy A55 unless told); it is triaged on commit."""
 
-    def _post(title, body, product=A55, firmware="", kind=Kind.PROBLEM, author=None):
+    def _post(
+        title, body, product=A55, firmware="", kind=Kind.PROBLEM, author=None, created_at=None
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             return forum_services.create_thread(
                 author=author or UserFactory(),
@@ -55,6 +57,7 @@ def post(phones, django_capture_on_commit_callbacks):
                 product=phones.get(product),
                 firmware=firmware,
                 kind=kind,
+                created_at=created_at,
             )
 
     return _post

@@ -1,5 +1,6 @@
 """The triage pipeline with tasks run in-process: every thread lands in a cluster."""
 
+import functools
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -25,24 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def post(phones, django_capture_on_commit_callbacks):
-    """Post a thread as a fan would; its triage task runs when the transaction commits."""
-
-    def _post(
-        title, body, product=RN13P, firmware="", kind=Kind.PROBLEM, author=None, created_at=None
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            return forum_services.create_thread(
-                author=author or UserFactory(),
-                title=title,
-                body=body,
-                product=phones.get(product),
-                firmware=firmware,
-                kind=kind,
-                created_at=created_at,
-            )
-
-    return _post
+def post(post):
+    """The shared posting fixture, on the Redmi Note 13 Pro unless told."""
+    return functools.partial(post, product=RN13P)
 
 
 def test_a_posted_thread_is_triaged_into_a_cluster(post):

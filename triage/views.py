@@ -5,6 +5,7 @@ input, calls one selector, renders."""
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from forum import ratelimit
@@ -61,7 +62,14 @@ def similar(request):
     wait = ratelimit.consume(request.user, "similar")
     if wait:
         response = JsonResponse(
-            {"error": _("Too many lookups. Try again in %(seconds)d seconds.") % {"seconds": wait}},
+            {
+                "error": ngettext(
+                    "Too many lookups. Try again in %(seconds)d second.",
+                    "Too many lookups. Try again in %(seconds)d seconds.",
+                    wait,
+                )
+                % {"seconds": wait}
+            },
             status=429,
         )
         response["Retry-After"] = str(wait)

@@ -78,3 +78,19 @@ def test_product_names_are_masked_so_their_words_are_not_symptoms():
     assert analysis.product.key == "hot40"
     assert "overheat" not in analysis.concept_ids
     assert analysis.severity.level == "major"
+
+
+@pytest.mark.parametrize("suffix", ["", " 😡 café"])
+def test_masking_keeps_the_rest_of_the_text_as_written(suffix):
+    # Masking cuts into the original text, so what reads case still can: camelCase
+    # parts, and traceback lines of installed packages (dropped as runtime frames).
+    body = (
+        f"Redmi Note 13 Pro: CameraService crash{suffix}\n"
+        '  File "/usr/lib/python3/site-packages/PIL/Image.py", line 3, in open\n'
+    )
+    masked = analyse("rn13pro kamera error", body, catalog=CATALOG)
+    plain = analyse("kamera error", body.replace("Redmi Note 13 Pro", ""))
+    assert masked.product.key == "rn13pro"
+    assert {"w:camera", "w:service", "w:cameraservice"} <= set(masked.terms)
+    assert "w:image" not in masked.terms
+    assert {t for t in masked.terms if "_product_" not in t} == set(plain.terms)

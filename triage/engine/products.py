@@ -162,21 +162,34 @@ class Catalog:
         return found
 
     def _read_field(self, text: str) -> tuple[list[tuple[str, str, str]], str]:
-        folded = fold(text)
+        """Mentions in ``text``, and ``text`` with each one masked.
+
+        Mentions are found in folded text, but the mask is cut into the original: what
+        follows reads case (camelCase parts, firmware builds, traceback lines).
+        """
+        if text.isascii():
+            # ASCII folding only lower-cases and blanks control characters: same offsets.
+            folded, origin = fold(text), None
+        else:
+            pieces = [fold(ch) for ch in text]
+            folded = "".join(pieces)
+            origin = [i for i, piece in enumerate(pieces) for _ in piece]
         spans = self._spans(folded)
         out, last = [], 0
         for start, end, *_ in spans:
-            out.append(folded[last:start])
+            if origin is not None:
+                start, end = origin[start], origin[end - 1] + 1
+            out.append(text[last:start])
             out.append(" _product_ ")
             last = end
-        out.append(folded[last:])
+        out.append(text[last:])
         return [(key, kind, form) for _, _, key, kind, form in spans], "".join(out)
 
     def read(
         self, title: str, body: str, given: str | None = None
     ) -> tuple[ProductGuess, str, str]:
-        """The product guess (see :meth:`detect`) and title and body folded, with every
-        product mention replaced by ``_product_``.
+        """The product guess (see :meth:`detect`) and title and body with every product
+        mention replaced by ``_product_``.
 
         Model names hold ordinary words ("Infinix Hot 40", "Galaxy A55 Fire"): masking
         them keeps those words from reading as symptoms, and keeps the problem's words,

@@ -71,10 +71,16 @@ def _fast_and_eager(request, settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits live in the cache; one test's attempts must not throttle the next."""
+    """Rate limits live in the cache; one test's attempts must not throttle the next.
+    Each test has its own database, so the engine's process cache must not outlive it."""
     from django.core.cache import cache
 
+    from triage import index
+
     cache.clear()
+    index.forget()
+    yield
+    index.forget()
 
 
 @pytest.fixture

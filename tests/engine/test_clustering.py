@@ -137,3 +137,62 @@ def test_exact_hubness_is_refreshed_only_for_small_products():
     assert index.refresh_neighbours(max_rows=4) == 1
     assert index.neighbour_sims("a0")[:2] == pytest.approx([1.0, 1.0])
     assert index.neighbour_sims("b0") == [0.0] * 10
+
+
+def _tracker(index):
+    """A bug tracker's product: 120 unrelated reports, a family of template tasks that
+    differ only in the version, and one real duplicate pair. Returns their texts."""
+    reports = {f"u{i}": (f"Module{i} fails", f"word{i}a word{i}b word{i}c") for i in range(120)}
+    for i, version in enumerate(("4.1.48", "4.1.50", "4.1.61", "4.1.68")):
+        reports[f"f{i}"] = (f"Upgrade netty to {version}", "Upgrade netty to the latest release")
+    reports["d1"] = ("Jetty crashes on startup with TLS", "jetty crash when ssl keystore set")
+    reports["d2"] = ("Jetty startup crash when TLS enabled", "ssl keystore makes jetty crash")
+    for key, (title, body) in reports.items():
+        add(index, key, title, body, product="hadoop")
+    return reports
+
+
+def test_a_product_of_mostly_unique_reports_clusters_mutual_nearest_pairs():
+    index = ClusterIndex()
+    _tracker(index)
+    index.consolidate()
+    assert "hadoop" in index.sparse
+    # The template family grew into one cluster online; the batch pass undoes that.
+    assert max(len(members) for members in index.clusters.values()) == 2
+    assert index.cluster_of("d1") == index.cluster_of("d2")
+
+
+def test_a_product_where_fans_pile_on_keeps_growing_clusters():
+    index = ClusterIndex()
+    symptoms = [
+        ("layar muncul garis hijau", "garis hijau di layar setelah update"),
+        ("baterai boros banget", "baterai cepat habis padahal jarang dipakai"),
+        ("sinyal hilang terus", "sinyal 4G hilang, gak bisa telpon"),
+    ]
+    fillers = ["tolong", "gimana ini", "min", "sudah restart", "udah 2 hari", "parah"]
+    for i in range(120):
+        title, body = symptoms[i % 3]
+        add(index, f"p{i}", title, f"{body} {fillers[i % 6]} {fillers[(i // 6) % 6]}")
+    index.consolidate()
+    assert "rn13pro" not in index.sparse
+    assert max(len(members) for members in index.clusters.values()) >= 30
+
+
+def test_online_in_a_sparse_product_a_report_only_pairs_with_a_lone_mutual_neighbour():
+    built = ClusterIndex()
+    reports = _tracker(built)
+    built.consolidate()
+    index = ClusterIndex.from_state(
+        StoredThread(key, analyse(*reports[key]).terms, "hadoop", cluster=cluster)
+        for cluster, members in built.clusters.items()
+        for key in members
+    )
+    assert index.sparse == {"hadoop"}
+    # d1 and d2 are a pair already: a third report of the same crash opens its own cluster.
+    third = add(
+        index, "d3", "Jetty crashes on startup with TLS", "jetty crash ssl keystore", "hadoop"
+    )
+    assert third.created
+    # u7 is alone and the new report is the closest thing to it: they pair.
+    twin = add(index, "u7b", "Module7 fails", "word7a word7b word7c again", product="hadoop")
+    assert twin.cluster == index.cluster_of("u7") and not twin.created

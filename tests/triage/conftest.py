@@ -6,15 +6,6 @@ from forum import services as forum_services
 from forum.models import Kind
 from tests.factories import ProductFactory, UserFactory
 from tests.triage.reports import A55, RN13P
-from triage import index
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_cache():
-    """Each test has its own database, so no process cache may outlive it."""
-    index.forget()
-    yield
-    index.forget()
 
 
 @pytest.fixture

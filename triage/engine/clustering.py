@@ -26,14 +26,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from triage.engine.similarity import SimilarityIndex
+from triage.engine.similarity import HUB_EXACT_MAX, SimilarityIndex
 
 # Chosen on labelled data (docs/engine.md): join above THRESHOLD, merge two clusters whose
 # centroids reach MERGE_THRESHOLD, move out members whose similarity to the rest of their
 # cluster fell below SPLIT_THRESHOLD.
-THRESHOLD = 0.45
-MERGE_THRESHOLD = 0.45
+THRESHOLD = 0.4
+MERGE_THRESHOLD = 0.4
 SPLIT_THRESHOLD = 0.25
+# A product is *sparse* when it has at least SPARSE_MIN_THREADS threads and fewer than
+# SPARSE_REPEAT_RATE of them have a neighbour at PAIR_THRESHOLD or more: there, reports are
+# mostly unique, a similar report is weaker evidence of the same problem, and clusters are
+# pairs of mutual nearest neighbours at PAIR_THRESHOLD (docs/engine.md, "Two regimes").
+PAIR_THRESHOLD = 0.5
+SPARSE_MIN_THREADS = 100
+SPARSE_REPEAT_RATE = 0.3
 # Clusters considered for a new thread: those of its nearest threads.
 CANDIDATE_THREADS = 30
 
@@ -106,6 +113,9 @@ class ClusterIndex:
         self._clusters: dict[Hashable, _Cluster] = {}
         self._cluster_of: dict[int, Hashable] = {}
         self._titles: dict[Hashable, str] = {}
+        # Products in the sparse regime, decided from the neighbour similarities by the
+        # batch pass and by :meth:`from_state` (so every worker decides alike).
+        self.sparse: set[object] = set()
 
     @classmethod
     def from_state(cls, threads: Iterable[StoredThread], **options: float) -> ClusterIndex:
@@ -125,6 +135,7 @@ class ClusterIndex:
         self._recount()
         if any(not t.neighbour_sims for t in stored):
             self.index.refresh_neighbours()
+        self._decide_regimes()
         for key in pending:
             self.assign(key)
         return self
@@ -190,12 +201,33 @@ class ClusterIndex:
         scores = self.index.scores(self.index.stored_vector(key), product, exclude=key)
         nearest = self.index.nearest(scores, CANDIDATE_THREADS)
         self.index.note_neighbours(key, scores, nearest)
-        best, best_sim = self._best_cluster(scores, nearest)
-        if best is not None and best_sim >= self.threshold:
+        if product in self.sparse:
+            best, best_sim, threshold = *self._mutual_single(scores, nearest), PAIR_THRESHOLD
+        else:
+            best, best_sim, threshold = *self._best_cluster(scores, nearest), self.threshold
+        if best is not None and best_sim >= threshold:
             self._join(best, pos, product, scores)
             return Assignment(best, best_sim, False)
         self._join(key, pos, product, scores)
         return Assignment(key, best_sim, True)
+
+    def _mutual_single(
+        self, scores: np.ndarray, nearest: np.ndarray
+    ) -> tuple[Hashable | None, float]:
+        """The cluster of the nearest thread, if it is alone and this thread is also the
+        closest it has seen (a mutual nearest pair); with the similarity either way."""
+        if not len(nearest):
+            return None, 0.0
+        row = int(nearest[0])
+        sim = float(scores[row])
+        cluster = self._cluster_of.get(row)
+        if (
+            cluster is None
+            or len(self._clusters[cluster].members) != 1
+            or float(self.index.best_similarity(row)) > sim + 1e-6
+        ):
+            return None, sim
+        return cluster, sim
 
     def _best_cluster(
         self, scores: np.ndarray, nearest: np.ndarray
@@ -257,9 +289,58 @@ class ClusterIndex:
         result = Consolidation()
         self._reweigh()
         self.index.refresh_neighbours()
+        self._decide_regimes()
         self._split(result)
         self._merge(result)
+        self._pair(result)
         return result
+
+    def _decide_regimes(self) -> None:
+        self.sparse = set()
+        for product, rows in self.index.partition_rows().items():
+            if len(rows) < SPARSE_MIN_THREADS:
+                continue
+            repeat_rate = float(np.mean(self.index.best_similarity(rows) >= PAIR_THRESHOLD))
+            if repeat_rate < SPARSE_REPEAT_RATE:
+                self.sparse.add(product)
+
+    def _pair(self, result: Consolidation) -> None:
+        """Re-form the clusters of each sparse product as mutual nearest-neighbour pairs.
+
+        A group that holds the thread which opened a cluster keeps that cluster's key;
+        other groups take a free key of their members' clusters, else their first
+        member's own key (a thread key, so still unique without coordination).
+        """
+        keys = self.index.keys
+        for product, rows in self.index.partition_rows().items():
+            if product not in self.sparse or len(rows) > HUB_EXACT_MAX:
+                continue
+            pairs = self.index.mutual_nearest(rows, PAIR_THRESHOLD)
+            paired = {r for pair in pairs for r in pair}
+            groups = [list(p) for p in pairs] + [[r] for r in rows.tolist() if r not in paired]
+            old = {r: self._cluster_of[r] for r in rows.tolist()}
+            live = set(old.values())
+            chosen: list[Hashable | None] = [None] * len(groups)
+            taken: set[Hashable] = set()
+            for g, members in enumerate(groups):
+                founder = next((keys[m] for m in members if keys[m] in live), None)
+                if founder is not None and founder not in taken:
+                    chosen[g] = founder
+                    taken.add(founder)
+            for g, members in enumerate(groups):
+                if chosen[g] is None:
+                    free = [old[m] for m in members if old[m] not in taken]
+                    chosen[g] = free[0] if free else keys[members[0]]
+                    taken.add(chosen[g])
+            for c in live:
+                del self._clusters[c]
+            for members, cluster in zip(groups, chosen, strict=True):
+                self._clusters[cluster] = _Cluster(product, array("i", members), 0.0)
+                for m in members:
+                    self._cluster_of[m] = cluster
+                    if old[m] != cluster:
+                        result.moves.append((keys[m], old[m], cluster))
+        self._recount()
 
     def _reweigh(self) -> None:
         keys = self.index.keys
@@ -280,7 +361,7 @@ class ClusterIndex:
         keys = self.index.keys
         drifted: list[tuple[int, Hashable]] = []
         for row, (c, cl) in enumerate(self._clusters.items()):
-            if len(cl.members) < 3:
+            if len(cl.members) < 3 or cl.product in self.sparse:
                 continue
             s = sums.getrow(row)
             dots = np.asarray((matrix[_rows(cl)] @ s.T).todense()).ravel()
@@ -317,7 +398,9 @@ class ClusterIndex:
         by_product: dict[object, list[int]] = {}
         for i, p in enumerate(products):
             by_product.setdefault(p, []).append(i)
-        for rows in by_product.values():
+        for product, rows in by_product.items():
+            if product in self.sparse:
+                continue
             block = unit[rows]
             for lo in range(0, len(rows), 2000):
                 sims = (block[lo : lo + 2000] @ block.T).tocoo()

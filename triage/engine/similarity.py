@@ -339,6 +339,27 @@ class SimilarityIndex:
             better = sims > theirs[np.arange(len(rows)), weakest]
             self._neighbours[rows[better], weakest[better]] = sims[better]
 
+    def partition_rows(self) -> dict[object, np.ndarray]:
+        """The rows of the live threads of each product."""
+        n = len(self.keys)
+        codes = np.frombuffer(self._doc_product, dtype=np.int32)[:n]
+        alive = np.frombuffer(bytes(self._alive), dtype=np.uint8)[:n].astype(bool)
+        return {
+            self._products[c]: rows
+            for c in np.unique(codes).tolist()
+            if len(rows := np.flatnonzero((codes == c) & alive))
+        }
+
+    def _similarity_blocks(
+        self, matrix: sp.csr_matrix, rows: np.ndarray
+    ) -> Iterable[tuple[int, np.ndarray]]:
+        """``(offset, cosines)`` of blocks of ``rows`` against all of ``rows``, self at 0."""
+        block = matrix[rows]
+        for lo in range(0, len(rows), 512):
+            sims = (block[lo : lo + 512] @ block.T).toarray()
+            sims[np.arange(sims.shape[0]), np.arange(lo, lo + sims.shape[0])] = 0.0
+            yield lo, sims
+
     def refresh_neighbours(self, max_rows: int = HUB_EXACT_MAX) -> int:
         """Recompute threads' best similarities exactly, product by product.
 
@@ -347,24 +368,37 @@ class SimilarityIndex:
         product of its matrix with itself costs too much, and the estimate stays).
         Returns how many products were refreshed.
         """
-        codes = np.frombuffer(self._doc_product, dtype=np.int32)
-        alive = np.frombuffer(bytes(self._alive), dtype=np.uint8).astype(bool)
-        partitions = [np.flatnonzero((codes == c) & alive) for c in np.unique(codes)]
-        partitions = [rows for rows in partitions if 0 < len(rows) <= max_rows]
+        partitions = [rows for rows in self.partition_rows().values() if len(rows) <= max_rows]
         if not partitions:
             return 0
         matrix = self.matrix()
         for rows in partitions:
-            block = matrix[rows]
-            for lo in range(0, len(rows), 512):
-                sims = (block[lo : lo + 512] @ block.T).toarray()
-                sims[np.arange(sims.shape[0]), np.arange(lo, lo + sims.shape[0])] = 0.0
+            for lo, sims in self._similarity_blocks(matrix, rows):
                 k = min(HUB_K, sims.shape[1])
                 best = -np.partition(-sims, k - 1, axis=1)[:, :k]
                 row = np.zeros((sims.shape[0], HUB_K), dtype=np.float32)
                 row[:, :k] = np.maximum(best, 0.0)
                 self._neighbours[rows[lo : lo + 512]] = row
         return len(partitions)
+
+    def best_similarity(self, rows: np.ndarray | int) -> np.ndarray:
+        """The recorded best similarity of each row to any other of its product."""
+        return self._neighbours[rows].max(axis=-1)
+
+    def mutual_nearest(self, rows: np.ndarray, floor: float) -> list[tuple[int, int]]:
+        """Pairs of ``rows`` each of which is the other's most similar row, with a cosine
+        of at least ``floor`` (exact: one sparse product of the rows with themselves)."""
+        nearest = np.full(len(rows), -1, dtype=np.int64)
+        best = np.zeros(len(rows))
+        for lo, sims in self._similarity_blocks(self.matrix(), rows):
+            top = sims.argmax(axis=1)
+            nearest[lo : lo + len(top)] = top
+            best[lo : lo + len(top)] = sims[np.arange(len(top)), top]
+        return [
+            (int(rows[i]), int(rows[j]))
+            for i, j in enumerate(nearest.tolist())
+            if i < j and nearest[j] == i and best[i] >= floor
+        ]
 
     def neighbour_sims(self, key: Hashable) -> list[float]:
         """The recorded best similarities of a thread (plain data for the database)."""

@@ -37,8 +37,10 @@ SPLIT_THRESHOLD = 0.25
 # A product is *sparse* when it has at least SPARSE_MIN_THREADS threads and fewer than
 # SPARSE_REPEAT_RATE of them have a neighbour at PAIR_THRESHOLD or more: there, reports are
 # mostly unique, a similar report is weaker evidence of the same problem, and clusters are
-# pairs of mutual nearest neighbours at PAIR_THRESHOLD (docs/engine.md, "Two regimes").
+# pairs of mutual nearest neighbours at PAIR_THRESHOLD whose similarity beats both one's
+# second best by PAIR_MARGIN (a ratio test: docs/engine.md, "Two regimes").
 PAIR_THRESHOLD = 0.5
+PAIR_MARGIN = 0.05
 SPARSE_MIN_THREADS = 100
 SPARSE_REPEAT_RATE = 0.3
 # Clusters considered for a new thread: those of its nearest threads.
@@ -215,16 +217,19 @@ class ClusterIndex:
         self, scores: np.ndarray, nearest: np.ndarray
     ) -> tuple[Hashable | None, float]:
         """The cluster of the nearest thread, if it is alone and this thread is also the
-        closest it has seen (a mutual nearest pair); with the similarity either way."""
+        closest it has seen (a mutual nearest pair), each clearly closer to the other than
+        to anything else; with the similarity either way."""
         if not len(nearest):
             return None, 0.0
         row = int(nearest[0])
         sim = float(scores[row])
+        runner_up = float(scores[nearest[1]]) if len(nearest) > 1 else 0.0
         cluster = self._cluster_of.get(row)
         if (
             cluster is None
             or len(self._clusters[cluster].members) != 1
             or float(self.index.best_similarity(row)) > sim + 1e-6
+            or sim - max(runner_up, self.index.second_similarity(row)) < PAIR_MARGIN
         ):
             return None, sim
         return cluster, sim
@@ -315,7 +320,7 @@ class ClusterIndex:
         for product, rows in self.index.partition_rows().items():
             if product not in self.sparse or len(rows) > HUB_EXACT_MAX:
                 continue
-            pairs = self.index.mutual_nearest(rows, PAIR_THRESHOLD)
+            pairs = self.index.mutual_nearest(rows, PAIR_THRESHOLD, PAIR_MARGIN)
             paired = {r for pair in pairs for r in pair}
             groups = [list(p) for p in pairs] + [[r] for r in rows.tolist() if r not in paired]
             old = {r: self._cluster_of[r] for r in rows.tolist()}

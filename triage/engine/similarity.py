@@ -385,19 +385,31 @@ class SimilarityIndex:
         """The recorded best similarity of each row to any other of its product."""
         return self._neighbours[rows].max(axis=-1)
 
-    def mutual_nearest(self, rows: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    def second_similarity(self, row: int) -> float:
+        """The recorded second-best similarity of a row to any other of its product."""
+        return float(np.partition(self._neighbours[row], -2)[-2])
+
+    def mutual_nearest(
+        self, rows: np.ndarray, floor: float, margin: float = 0.0
+    ) -> list[tuple[int, int]]:
         """Pairs of ``rows`` each of which is the other's most similar row, with a cosine
-        of at least ``floor`` (exact: one sparse product of the rows with themselves)."""
+        of at least ``floor`` that beats each one's second best by ``margin`` or more
+        (exact: one sparse product of the rows with themselves)."""
         nearest = np.full(len(rows), -1, dtype=np.int64)
         best = np.zeros(len(rows))
+        second = np.zeros(len(rows))
         for lo, sims in self._similarity_blocks(self.matrix(), rows):
+            n, at = len(sims), np.arange(len(sims))
             top = sims.argmax(axis=1)
-            nearest[lo : lo + len(top)] = top
-            best[lo : lo + len(top)] = sims[np.arange(len(top)), top]
+            nearest[lo : lo + n] = top
+            best[lo : lo + n] = sims[at, top]
+            sims[at, top] = 0.0
+            second[lo : lo + n] = sims.max(axis=1)
+        clear = best - second >= margin
         return [
             (int(rows[i]), int(rows[j]))
             for i, j in enumerate(nearest.tolist())
-            if i < j and nearest[j] == i and best[i] >= floor
+            if i < j and nearest[j] == i and best[i] >= floor and clear[i] and clear[j]
         ]
 
     def neighbour_sims(self, key: Hashable) -> list[float]:

@@ -780,6 +780,13 @@ def consolidate_clusters() -> engine.Consolidation:
                 )
                 by_key[new_key] = new
                 log_event(TriageEvent.Action.SPLIT, cluster=new, thread_id=thread_key)
+            elif new.merged_into_id:
+                # The key is a thread's id, and that thread's first cluster was merged
+                # away: the engine opens it again rather than filling a duplicate.
+                new.merged_into = None
+                new.status = ClusterStatus.NEW
+                new.save(update_fields=["merged_into", "status", "updated_at"])
+                log_event(TriageEvent.Action.SPLIT, cluster=new, thread_id=thread_key)
             ThreadTriage.objects.filter(thread_id=thread_key).update(cluster=new)
             log_event(TriageEvent.Action.MOVED, cluster=new, thread_id=thread_key, old=old_key)
             touched.add(new.pk)

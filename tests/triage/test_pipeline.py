@@ -290,6 +290,49 @@ def test_the_batch_pass_never_moves_a_thread_a_manager_placed(post):
     assert ThreadTriage.objects.get(thread=b).cluster_id == a.triage.cluster_id
 
 
+def test_a_thread_split_out_to_its_merged_first_cluster_reopens_it(post):
+    camera = post("Kamera force close", "aplikasi kamera force close terus", product=A55)
+    post("Baterai boros", "baterai boros parah setelah update", product=A55)
+    battery = post("Baterai boros banget", "baterai cepat habis setelah update", product=A55)
+    first = ThreadTriage.objects.get(thread=camera).cluster
+    battery_cluster = ThreadTriage.objects.get(thread=battery).cluster
+    # An earlier batch pass merged the camera thread's cluster into the battery one.
+    Cluster.objects.filter(pk=first.pk).update(
+        merged_into=battery_cluster, status=ClusterStatus.DUPLICATE
+    )
+    ThreadTriage.objects.filter(thread=camera).update(cluster=battery_cluster)
+    # Now it no longer fits there: the engine moves it out under its own id, its first key.
+    services.consolidate_clusters()
+    first.refresh_from_db()
+    assert ThreadTriage.objects.get(thread=camera).cluster_id == first.pk
+    assert first.merged_into is None and first.status == ClusterStatus.NEW
+    assert first.threads == 1
+
+
+def test_a_product_of_unique_reports_ends_in_pairs_after_the_batch_pass(post):
+    for i in range(110):
+        post(f"Module{i} fails", f"word{i}a word{i}b word{i}c", product=A55)
+    family = [
+        post(f"Upgrade netty to {v}", "Upgrade netty to the latest release", product=A55)
+        for v in ("4.1.48", "4.1.50", "4.1.61", "4.1.68")
+    ]
+    one = post(
+        "Jetty crashes on startup with TLS", "jetty crash when ssl keystore set", product=A55
+    )
+    two = post(
+        "Jetty startup crash when TLS enabled", "ssl keystore makes jetty crash", product=A55
+    )
+    grown = {ThreadTriage.objects.get(thread=t).cluster_id for t in family}
+    assert len(grown) < 4  # online, before the product is known to be sparse
+    services.consolidate_clusters()
+    cluster_of = dict(ThreadTriage.objects.values_list("thread_id", "cluster_id"))
+    assert len({cluster_of[t.pk] for t in family}) == 4
+    assert cluster_of[one.pk] == cluster_of[two.pk]
+    assert max(Counter(cluster_of.values()).values()) == 2
+    live = Cluster.objects.filter(merged_into=None, pk__in=set(cluster_of.values()))
+    assert all(c.threads == Counter(cluster_of.values())[c.pk] for c in live)
+
+
 def test_the_sweeper_triages_threads_whose_task_never_ran(phones):
     # Written without the pipeline hook, as if the broker had been down.
     thread = Thread.objects.create(

@@ -74,7 +74,9 @@ def test_post_reply_me_too_notification_search(
     expect(page.locator("h1")).to_have_text("Baterai cepat habis setelah pembaruan")
     image_el = page.get_by_role("img", name="Grafik baterai turun tajam")
     expect(image_el).to_be_visible()
-    assert image_el.evaluate("img => img.naturalWidth") == 360  # really served and decoded
+    # Really served and decoded (wait for decoding: visible comes before loaded).
+    width = image_el.evaluate("img => img.decode().then(() => img.naturalWidth)")
+    assert width == 360
     assert Screenshot.objects.count() == 1
     shot(page, artifacts_dir, "2-thread-posted")
     thread_url = page.url

@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.dispatch import Signal
@@ -66,6 +67,8 @@ PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.
 SEVERITY_SHARE = 0.25
 DAILY_DAYS = 30
+# Where the sweeper stopped (a thread id), so the next sweep goes on from there.
+SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
 ESCALATING = 0.5
 
@@ -120,6 +123,11 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     digest = content_hash(thread)
     existing = ThreadTriage.objects.filter(thread=thread).first()
     if existing and existing.content_hash == digest and existing.cluster_id:
+        if thread.edited_at and thread.edited_at > existing.triaged_at:
+            # An edit that changed nothing the engine reads: note that it was read, or
+            # the sweeper would find the thread "edited since triage" forever.
+            existing.triaged_at = timezone.now()
+            existing.save(update_fields=["triaged_at"])
         return existing
 
     analysis = engine.analyse(
@@ -815,15 +823,43 @@ def relabel(cluster_ids: Iterable[int]) -> None:
 # --- the sweeper ---------------------------------------------------------------------
 
 
-def untriaged_threads(limit: int = 500) -> list[int]:
-    """Threads never triaged, or edited since, older than the grace period (task is late)."""
+def untriaged_threads(limit: int = 500, after: int = 0) -> list[int]:
+    """Threads never triaged, or edited since, older than the grace period (task is late).
+
+    Round robin by id: the first ``limit`` after thread ``after``, then from the start,
+    so a backlog (or threads that keep failing) cannot starve the ones behind it.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS)
-    return list(
+    due = (
         Thread.objects.filter(created_at__lte=cutoff)
         .filter(Q(triage__isnull=True) | Q(edited_at__gt=F("triage__triaged_at")))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    ids = list(due.filter(pk__gt=after)[:limit])
+    if len(ids) < limit and after:
+        ids += list(due.filter(pk__lte=after)[: limit - len(ids)])
+    return ids
+
+
+def sweep(limit: int = 500) -> int:
+    """Triage what the per-thread tasks missed (broker down, worker lost), ``limit`` at a
+    time, continuing where the last sweep stopped. A thread that fails is logged and
+    left for a later sweep; it never stops the others. Returns how many were triaged."""
+    after = cache.get(SWEEP_CURSOR) or 0
+    ids = untriaged_threads(limit, after=after)
+    done = 0
+    for thread_id in ids:
+        try:
+            triage_thread(thread_id)
+            done += 1
+        except OperationalError:
+            raise  # the database is away: the task retries with backoff
+        except Exception:
+            log.exception("sweeper could not triage thread %s; it is retried later", thread_id)
+    if ids:
+        cache.set(SWEEP_CURSOR, ids[-1] if len(ids) == limit else 0, None)
+    return done
 
 
 def refresh_thread_cluster(thread_id: int) -> None:

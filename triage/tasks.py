@@ -40,12 +40,10 @@ def refresh_cluster(thread_id: int) -> None:
 @shared_task(name="triage.sweep", **RETRY)
 def sweep() -> int:
     """Triage whatever was missed, e.g. threads saved while the broker was down."""
-    ids = services.untriaged_threads()
-    for thread_id in ids:
-        services.triage_thread(thread_id)
-    if ids:
-        log.info("sweeper triaged %d threads", len(ids))
-    return len(ids)
+    done = services.sweep()
+    if done:
+        log.info("sweeper triaged %d threads", done)
+    return done
 
 
 @shared_task(name="triage.refresh_heat", **RETRY)

@@ -347,6 +347,54 @@ def test_the_sweeper_triages_threads_whose_task_never_ran(phones):
     assert TriageEvent.objects.filter(thread=thread, action="assigned").count() == 1
 
 
+def test_an_edit_that_changes_nothing_leaves_the_sweepers_queue(post):
+    thread = post("Kamera force close", "kamera force close terus", product=A55)
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=timezone.now() - timedelta(hours=1), edited_at=timezone.now()
+    )
+    assert services.untriaged_threads() == [thread.pk]
+    assert services.sweep() == 1
+    assert services.untriaged_threads() == []
+    assert services.sweep() == 0
+
+
+def _untriaged(phones, n: int) -> list[Thread]:
+    """Threads written without the pipeline hook, as if the broker had been down."""
+    return [
+        Thread.objects.create(
+            title=f"Sinyal hilang {i}",
+            body="sinyal hilang no service",
+            product=phones[A55],
+            created_at=timezone.now() - timedelta(minutes=5),
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_thread_that_fails_does_not_stop_the_sweeper(phones, monkeypatch):
+    threads = _untriaged(phones, 3)
+    real = services.triage_thread
+
+    def poisoned(thread_id):
+        if thread_id == threads[0].pk:
+            raise ValueError("the engine choked on this one")
+        return real(thread_id)
+
+    monkeypatch.setattr(services, "triage_thread", poisoned)
+    assert services.sweep() == 2
+    assert services.untriaged_threads() == [threads[0].pk]
+
+
+def test_the_sweeper_goes_round_robin_so_a_backlog_cannot_starve_newer_threads(phones, monkeypatch):
+    threads = _untriaged(phones, 5)
+    seen: list[int] = []
+    monkeypatch.setattr(services, "triage_thread", seen.append)  # every attempt fails to land
+    for _ in range(4):
+        services.sweep(limit=2)
+    a, b, c, d, e = (t.pk for t in threads)
+    assert seen == [a, b, c, d, e, a, b, c]
+
+
 def test_an_edited_thread_is_read_again(post, django_capture_on_commit_callbacks):
     thread = post("Kamera", "kamera kadang lambat", product=A55)
     assert thread.triage.severity == "minor"

@@ -88,6 +88,8 @@ def public_cluster(cluster_id: int) -> Cluster:
     cluster = Cluster.objects.select_related("product").get(pk=cluster_id)
     if cluster.merged_into_id:
         cluster = Cluster.objects.select_related("product").get(pk=cluster.merged_into_id)
+    if not cluster.threads:  # every thread taken down: nothing of it is public
+        raise Cluster.DoesNotExist
     return cluster
 
 
@@ -118,7 +120,9 @@ def cluster_threads(cluster: Cluster, *, page=1, per_page: int = CLUSTER_THREADS
 def known_issues(product: Product, *, limit: int = 100) -> list[Cluster]:
     """A product's problems managers confirmed or engineering took on, hottest first."""
     return list(
-        Cluster.objects.filter(product=product, status__in=KNOWN_STATUSES, merged_into=None)
+        Cluster.objects.filter(
+            product=product, status__in=KNOWN_STATUSES, merged_into=None, threads__gt=0
+        )
         .only(
             "id",
             "label",
@@ -140,7 +144,7 @@ def fixed_versions(*, limit: int = 200) -> list[dict]:
     """Versions with community-reported problems fixed in them, with how many, newest
     fix first: ``{"version", "clusters"}``."""
     return list(
-        Cluster.objects.filter(status=ClusterStatus.FIXED, merged_into=None)
+        Cluster.objects.filter(status=ClusterStatus.FIXED, merged_into=None, threads__gt=0)
         .exclude(fixed_in="")
         .values("fixed_in")
         .annotate(clusters=Count("id"))
@@ -152,7 +156,9 @@ def fixed_versions(*, limit: int = 200) -> list[dict]:
 def fixed_in_release(version: str) -> list[Cluster]:
     """Problems and suggestions shipped in ``version``, by product then heat."""
     return list(
-        Cluster.objects.filter(status=ClusterStatus.FIXED, fixed_in=version, merged_into=None)
+        Cluster.objects.filter(
+            status=ClusterStatus.FIXED, fixed_in=version, merged_into=None, threads__gt=0
+        )
         .select_related("product")
         .only(
             "id",

@@ -808,15 +808,24 @@ def consolidate_clusters() -> engine.Consolidation:
 
 
 def relabel(cluster_ids: Iterable[int]) -> None:
-    """Give clusters their engine label: top terms and the most central thread's title."""
+    """Give clusters their engine label: top terms and the most central thread's title.
+
+    Only visible threads speak for a cluster: a hidden or deleted thread's title and
+    words never become its public label (hiding a thread relabels its cluster).
+    """
     cluster_index = index.current_index()
     clusters = list(Cluster.objects.filter(pk__in=list(cluster_ids), merged_into=None))
+    hidden = set(
+        Thread.objects.filter(triage__cluster__in=clusters)
+        .exclude(VISIBLE)
+        .values_list("pk", flat=True)
+    )
     known = cluster_index.clusters
     for c in clusters:
         if c.key in known:
-            label = cluster_index.label(c.key)
+            label = cluster_index.label(c.key, hidden=hidden)
             c.top_terms = list(label.terms)
-            c.label = (label.title or c.label)[:300]
+            c.label = label.title[:300]
     Cluster.objects.bulk_update(clusters, ["top_terms", "label"])
 
 
@@ -871,6 +880,19 @@ def refresh_thread_cluster(thread_id: int) -> None:
     )
     if cluster_id:
         refresh_figures([cluster_id])
+
+
+def thread_visibility_changed(thread_id: int) -> None:
+    """A thread (or one of its replies) was hidden, restored or deleted: its cluster's
+    figures and label are recomputed from what is visible now."""
+    cluster_id = (
+        ThreadTriage.objects.filter(thread_id=thread_id)
+        .values_list("cluster_id", flat=True)
+        .first()
+    )
+    if cluster_id:
+        refresh_figures([cluster_id])
+        relabel([cluster_id])
 
 
 # --- the community managers' console ---------------------------------------------------

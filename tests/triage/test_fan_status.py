@@ -78,6 +78,7 @@ def test_known_issues_and_whats_fixed_cost_the_same_for_1_and_12(
         Cluster.objects.create(
             key=10_000 + i, product=product, label=f"Problem {i}", status=status, heat=i,
             fixed_in="A556XXU5" if status == ClusterStatus.FIXED else "", reporters=i + 1,
+            threads=i + 1,
         )  # fmt: skip
     with django_assert_num_queries(2):  # product + clusters
         html = client.get(f"/p/{product.slug}/known-issues/").content.decode()
@@ -96,7 +97,7 @@ def test_known_issues_and_whats_fixed_cost_the_same_for_1_and_12(
 
 
 def test_the_known_issues_page_speaks_indonesian(client, phones):
-    Cluster.objects.create(key=1, product=phones[RN13P], label="Bootloop",
+    Cluster.objects.create(key=1, product=phones[RN13P], label="Bootloop", threads=1,
                            status=ClusterStatus.FORWARDED)  # fmt: skip
     html = client.get(
         f"/p/{phones[RN13P].slug}/known-issues/", HTTP_ACCEPT_LANGUAGE="id"

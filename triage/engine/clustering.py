@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -450,10 +450,20 @@ class ClusterIndex:
         self._recount()
 
     # --- labels
-    def label(self, cluster: Hashable, n_terms: int = 5) -> ClusterLabel:
-        """The most distinctive terms of a cluster and the title of its most central thread."""
+    def label(
+        self, cluster: Hashable, n_terms: int = 5, hidden: Collection[Hashable] = ()
+    ) -> ClusterLabel:
+        """The most distinctive terms of a cluster and the title of its most central thread.
+
+        Threads in ``hidden`` (taken down by a moderator) are left out, so nothing of
+        theirs shows as the cluster's label; with none left the label is empty.
+        """
         cl = self._clusters[cluster]
-        matrix = self.index.matrix()[_rows(cl)]
+        keys = self.index.keys
+        rows = np.array([r for r in _rows(cl).tolist() if keys[r] not in hidden], dtype=np.int32)
+        if rows.size == 0:
+            return ClusterLabel((), "", ())
+        matrix = self.index.matrix()[rows]
         centroid = np.asarray(matrix.sum(axis=0)).ravel()
         names = self.index.term_names
         order = np.argsort(-centroid)
@@ -473,5 +483,5 @@ class ClusterIndex:
             ):
                 words.append(name[2:])
         central = int(np.argmax(matrix @ centroid))
-        title = self._titles.get(self.index.keys[cl.members[central]], "")
+        title = self._titles.get(keys[int(rows[central])], "")
         return ClusterLabel(tuple(words), title, tuple(concepts))

@@ -61,15 +61,21 @@ SPREAD_SECONDS = 90 * 24 * 3600
 SEED = 13
 
 
-def first_clause(text: str) -> str:
-    """The review's first clause (3 to 10 words) as its title: reviews have no title."""
-    words: list[str] = []
-    for word in text.split():
-        words.append(word)
-        if (len(words) >= 3 and CLAUSE_END.search(word)) or len(words) >= TITLE_WORDS:
-            break
-    title = " ".join(words)
-    return CLAUSE_END.sub("", title)[:150] or title[:150]
+def split_title(text: str) -> tuple[str, str]:
+    """Title and body from a review, which has no title.
+
+    The first clause (2 to 10 words, up to ``.,;:!?``) is the title and the rest the
+    body, so its words are not counted twice. A review with no clause end in its first
+    ten words keeps its whole text as the body and its first ten words (or all) as the
+    title: a cut inside a clause would split phrases ("gak bisa | di pakai").
+    """
+    words = list(re.finditer(r"\S+", text))
+    for i, word in enumerate(words[:TITLE_WORDS], start=1):
+        if i >= 2 and CLAUSE_END.search(word.group()) and i < len(words):
+            title = CLAUSE_END.sub("", text[: word.end()]).strip()
+            return title[:150], text[words[i].start() :]
+    head = text[: words[min(TITLE_WORDS, len(words)) - 1].end()]
+    return (CLAUSE_END.sub("", head).strip() or head)[:150], text
 
 
 def read_labels(path: Path) -> dict[int, tuple[str, str, str, bool]]:
@@ -101,11 +107,11 @@ def build(csv_path: Path, labels_path: Path) -> list[dict]:
     for row, offset in zip(order, offsets, strict=True):
         group, problem, severity, escalation = labels[row]
         review = reviews[row]
-        body = review["Customer Review"].strip()
+        title, body = split_title(review["Customer Review"].strip())
         rows.append(
             {
                 "external_id": f"prdect-{row}",
-                "title": first_clause(body),
+                "title": title,
                 "body": body,
                 "product": GROUPS[group],
                 "firmware": "",

@@ -1,4 +1,13 @@
-from triage.engine.evaluate import bcubed, confusion, retrieval_metrics, run_clusters
+from triage import services
+from triage.engine.evaluate import (
+    ESCALATION_ALERT,
+    bcubed,
+    confusion,
+    escalation_figures,
+    retrieval_metrics,
+    run_clusters,
+    run_duplicates,
+)
 
 
 def test_retrieval_metrics_on_a_hand_computed_case():
@@ -13,6 +22,16 @@ def test_retrieval_metrics_on_a_hand_computed_case():
     assert figures["MRR"] == 75.0
     # AP: 1.0 and (1/2 + 2/3) / 2 = 0.5833
     assert figures["MAP"] == 79.2
+
+
+def test_relevant_items_missing_from_the_ranking_take_one_position_each():
+    # "x" is ranked first; "b" and "c" are not ranked at all. Tied one past the end (the
+    # old rule) their precisions were 2/2 and 3/2, so AP was (1 + 1 + 1.5) / 3 = 116.7%.
+    assert retrieval_metrics([(["x"], {"x", "b", "c"})])["MAP"] == 100.0
+    # After two non-relevant ids, the missing ones sit at 3 and 4: (1/3 + 2/4) / 2.
+    figures = retrieval_metrics([(["p", "q"], {"a", "b"})])
+    assert figures["MAP"] == 41.7
+    assert figures["MRR"] == 33.3 and figures["R1"] == 0.0 and figures["R5"] == 100.0
 
 
 def test_bcubed_of_perfect_and_all_singletons():
@@ -63,3 +82,53 @@ def test_cluster_run_reports_product_and_severity_figures():
     assert figures["product_accuracy"] == 100.0
     assert figures["severity_accuracy"] == 100.0
     assert figures["labels"] == 2
+
+
+def test_escalation_figures_count_alerts_against_labels():
+    figures = escalation_figures([(True, True), (True, False), (False, True), (False, False)])
+    assert figures["escalation_alerts"] == 2 and figures["escalation_true"] == 2
+    assert figures["escalation_precision"] == 0.5 and figures["escalation_recall"] == 0.5
+    silent = escalation_figures([(False, False)])
+    assert silent["escalation_precision"] is None and silent["escalation_recall"] is None
+
+
+def test_escalation_threshold_is_the_apps_alert_threshold():
+    assert services.ESCALATING == ESCALATION_ALERT
+
+
+def test_cluster_run_reports_escalation_only_for_rows_that_carry_it():
+    rows = [
+        {
+            "external_id": "1",
+            "title": "Layar bergaris hijau",
+            "body": "muncul garis hijau di layar setelah update",
+            "product": "Poco X6 Pro",
+            "label": "green",
+            "escalation": False,
+        },
+        {
+            "external_id": "2",
+            "title": "Sudah 2 minggu tidak ada respon",
+            "body": "saya lapor ke YLKI dan pengacara, ini penipuan!!!",
+            "product": "Poco X6 Pro",
+            "label": "ignored",
+            "escalation": True,
+        },
+        {"external_id": "3", "title": "baterai boros", "body": "cepat habis", "label": "x"},
+    ]
+    figures = run_clusters(rows)
+    assert figures["escalation_rows"] == 2
+    assert figures["escalation_precision"] == 1.0 and figures["escalation_recall"] == 1.0
+    assert "escalation_rows" not in run_clusters(rows[2:])
+
+
+def test_tfidf_baseline_ranks_the_report_sharing_the_most_words_first():
+    rows = [
+        {"external_id": "a", "title": "NameNode crash", "body": "namenode crashes on restart",
+         "duplicates": ["b"]},
+        {"external_id": "b", "title": "Crash of NameNode", "body": "namenode restart crashes",
+         "duplicates": ["a"]},
+        {"external_id": "c", "title": "Upgrade jackson", "body": "bump jackson-databind"},
+    ]  # fmt: skip
+    figures = run_duplicates(rows, baseline="tfidf")
+    assert figures["queries"] == 2 and figures["R1"] == 100.0 and figures["MAP"] == 100.0

@@ -2,14 +2,18 @@
 
 Each row: ``external_id``, ``title``, ``body``, optionally ``product``, ``firmware``,
 ``created_at``, and the labels ``duplicates`` (ids of the same problem), ``label`` (rows
-with one label are one problem) and ``severity``.
+with one label are one problem), ``severity`` and ``escalation`` (true/false).
 
 - ``duplicates``: for every row with duplicates, rank all other rows by the engine's
   similarity and report R@1/5/10 (a duplicate in the top k), MRR and MAP, in percent.
+  ``--baseline tfidf`` ranks with plain TF-IDF instead (words, English stop words,
+  sublinear tf, title + body: the baseline of the shared data's README).
 - ``clusters``: feed rows in ``created_at`` order through online assignment, then the batch
   pass; report B-cubed precision/recall/F1, recall over labels with two or more members,
-  ARI, cluster and label counts, product accuracy where ``product`` is empty, and severity
-  accuracy with its confusion matrix where rows carry ``severity``.
+  ARI, cluster and label counts, product accuracy where ``product`` is empty, severity
+  accuracy with its confusion matrix where rows carry ``severity``, and escalation
+  precision/recall where rows carry ``escalation`` (an alert is a score at or above
+  ``ESCALATION_ALERT``, the triage app's threshold).
 
 Run as ``python -m triage.engine.evaluate duplicates --data FILE`` (or through
 ``manage.py triage_eval``); the figures are the last line, one JSON object.
@@ -21,9 +25,11 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+import numpy as np
 
 from triage.engine.analysis import analyse
 from triage.engine.clustering import ClusterIndex
@@ -31,6 +37,9 @@ from triage.engine.products import Catalog
 from triage.engine.vocabulary import SEVERITIES
 
 Row = Mapping[str, Any]
+# Escalation score at which the triage app opens an alert (``triage.services.ESCALATING``;
+# a test keeps the two equal, the engine cannot import the app).
+ESCALATION_ALERT = 0.5
 
 
 def read_jsonl(path: str) -> list[dict[str, Any]]:
@@ -45,7 +54,9 @@ def retrieval_metrics(
 ) -> dict[str, float]:
     """R@1/5/10, MRR and MAP in percent over ``(ranked ids, relevant ids)`` queries.
 
-    A relevant id missing from the ranking counts as ranked last.
+    Relevant ids missing from the ranking count as ranked after it, one position each
+    (``len + 1``, ``len + 2``, ...): tied at one position they would give a precision above
+    1 at the later ones.
     """
     n = r1 = r5 = r10 = 0
     mrr = ap = 0.0
@@ -54,8 +65,9 @@ def retrieval_metrics(
             continue
         n += 1
         position = {key: i + 1 for i, key in enumerate(ranked)}
-        last = len(ranked) + 1
-        ranks = sorted(position.get(key, last) for key in relevant)
+        found = sorted(position[key] for key in relevant if key in position)
+        missing = len(relevant) - len(found)
+        ranks = found + list(range(len(ranked) + 1, len(ranked) + 1 + missing))
         r1 += ranks[0] <= 1
         r5 += ranks[0] <= 5
         r10 += ranks[0] <= 10
@@ -129,29 +141,52 @@ def _time_key(row: Row) -> tuple[int, datetime | str]:
     return (1, value)
 
 
-def run_duplicates(rows: Sequence[Row]) -> dict[str, Any]:
+def run_duplicates(rows: Sequence[Row], baseline: str | None = None) -> dict[str, Any]:
     """Duplicate retrieval figures, with the index built as the product builds it.
 
     Rows go through online assignment in ``created_at`` order and one batch pass; then,
     for each row with duplicates, every other row is ranked as "similar threads" ranks.
+    With ``baseline="tfidf"``, plain TF-IDF ranks instead (``tfidf_ranker``), in the
+    file's order: tied scores keep it, as in the shared data's README (on dup-hadoop, time
+    order would break ties differently and move R@1 by 1.5 points).
     """
-    rows = sorted(rows, key=_time_key)
-    index = ClusterIndex()
-    for row in rows:
-        a = analyse(row.get("title", ""), row.get("body", ""), firmware=row.get("firmware"))
-        index.add(str(row["external_id"]), a.terms, None, row.get("title", ""))
-    index.consolidate()
+    rank = tfidf_ranker(rows) if baseline == "tfidf" else _engine_ranker(rows)
     ids: set[Hashable] = {str(r["external_id"]) for r in rows}
     queries: list[tuple[Sequence[Hashable], set[Hashable]]] = []
     for row in rows:
         key = str(row["external_id"])
         wanted: set[Hashable] = {str(d) for d in row.get("duplicates") or []}
         relevant = (wanted & ids) - {key}
-        if not relevant:
-            continue
-        ranked = [k for k, _ in index.similar_to(key, k=None, any_product=True)]
-        queries.append((ranked, relevant))
+        if relevant:
+            queries.append((rank(key), relevant))
     return {"reports": len(rows), **retrieval_metrics(queries)}
+
+
+def _engine_ranker(rows: Sequence[Row]) -> Callable[[str], list[Hashable]]:
+    index = ClusterIndex()
+    for row in sorted(rows, key=_time_key):
+        a = analyse(row.get("title", ""), row.get("body", ""), firmware=row.get("firmware"))
+        index.add(str(row["external_id"]), a.terms, None, row.get("title", ""))
+    index.consolidate()
+    return lambda key: [k for k, _ in index.similar_to(key, k=None, any_product=True)]
+
+
+def tfidf_ranker(rows: Sequence[Row]) -> Callable[[str], list[Hashable]]:
+    """Plain TF-IDF ranking of all other rows: words, English stop words, sublinear tf,
+    title + body, cosine; ties keep the rows' order."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    keys = [str(r["external_id"]) for r in rows]
+    texts = [f"{r.get('title', '')} {r.get('body', '')}" for r in rows]
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    where = {key: i for i, key in enumerate(keys)}
+
+    def rank(key: str) -> list[Hashable]:
+        i = where[key]
+        scores = (vectors @ vectors[i].T).toarray().ravel()
+        return [keys[j] for j in np.argsort(-scores, kind="stable") if j != i]
+
+    return rank
 
 
 def _true_products(rows: Sequence[Row]) -> dict[int, str]:
@@ -184,6 +219,7 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     expected_product = _true_products(rows)
     index = ClusterIndex(**options)  # type: ignore[arg-type]
     severities: list[tuple[str, str]] = []
+    alerts: list[tuple[bool, bool]] = []
     product_hits = 0
     for i, row in enumerate(rows):
         a = analyse(
@@ -197,6 +233,8 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
             product_hits += a.product.key == expected_product[i]
         if row.get("severity"):
             severities.append((a.severity.level, row["severity"]))
+        if isinstance(row.get("escalation"), bool):
+            alerts.append((a.escalation.score >= ESCALATION_ALERT, row["escalation"]))
         index.add(str(row["external_id"]), a.terms, a.product.key, row.get("title", ""))
     index.consolidate()
     predicted = [index.cluster_of(str(r["external_id"])) for r in rows]
@@ -218,17 +256,47 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
         result["severity_confusion"] = confusion(
             [p for p, _ in severities], [g for _, g in severities]
         )
+    if alerts:
+        result.update(escalation_figures(alerts))
     return result
 
 
+def escalation_figures(alerts: Sequence[tuple[bool, bool]]) -> dict[str, Any]:
+    """Precision and recall of escalation alerts over ``(alert raised, labelled true)``.
+
+    Precision is None when no alert was raised, recall None when no row is labelled true.
+    """
+    raised = sum(p for p, _ in alerts)
+    real = sum(g for _, g in alerts)
+    hits = sum(p and g for p, g in alerts)
+    return {
+        "escalation_rows": len(alerts),
+        "escalation_alerts": raised,
+        "escalation_true": real,
+        "escalation_precision": round(hits / raised, 3) if raised else None,
+        "escalation_recall": round(hits / real, 3) if real else None,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    """Command line: ``duplicates|clusters --data FILE``; prints figures as the last line."""
+    """Command line: ``duplicates|clusters --data FILE [--baseline tfidf]``; prints figures
+    as the last line."""
     parser = argparse.ArgumentParser(prog="triage_eval", description=__doc__.split("\n")[0])
     parser.add_argument("task", choices=("duplicates", "clusters"))
     parser.add_argument("--data", required=True, help="JSON Lines file of labelled reports")
+    parser.add_argument(
+        "--baseline",
+        choices=("tfidf",),
+        help="duplicates only: rank with plain TF-IDF instead of the engine",
+    )
     args = parser.parse_args(argv)
+    if args.baseline and args.task != "duplicates":
+        parser.error("--baseline applies to duplicates only")
     rows = read_jsonl(args.data)
-    result = run_duplicates(rows) if args.task == "duplicates" else run_clusters(rows)
+    if args.task == "duplicates":
+        result = run_duplicates(rows, baseline=args.baseline)
+    else:
+        result = run_clusters(rows)
     print(json.dumps(result, ensure_ascii=False))
     return result
 

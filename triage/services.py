@@ -70,7 +70,7 @@ DAILY_DAYS = 30
 # Where the sweeper stopped (a thread id), so the next sweep goes on from there.
 SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
-ESCALATING = 0.5
+ESCALATING = engine.ALERT_SCORE
 
 # What fans see on their threads for each cluster status.
 THREAD_STATUS = {

@@ -1,6 +1,4 @@
-from triage import services
 from triage.engine.evaluate import (
-    ESCALATION_ALERT,
     bcubed,
     confusion,
     escalation_figures,
@@ -90,10 +88,6 @@ def test_escalation_figures_count_alerts_against_labels():
     assert figures["escalation_precision"] == 0.5 and figures["escalation_recall"] == 0.5
     silent = escalation_figures([(False, False)])
     assert silent["escalation_precision"] is None and silent["escalation_recall"] is None
-
-
-def test_escalation_threshold_is_the_apps_alert_threshold():
-    assert services.ESCALATING == ESCALATION_ALERT
 
 
 def test_cluster_run_reports_escalation_only_for_rows_that_carry_it():

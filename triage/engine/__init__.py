@@ -14,16 +14,19 @@ from triage.engine.clustering import (
     Consolidation,
     StoredThread,
 )
+from triage.engine.escalation import ALERT_SCORE, EscalationRisk
 from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
 from triage.engine.products import Catalog, Product, ProductGuess
 
 __all__ = [
+    "ALERT_SCORE",
     "Analysis",
     "Assignment",
     "Catalog",
     "ClusterIndex",
     "ClusterLabel",
     "Consolidation",
+    "EscalationRisk",
     "FirmwareParts",
     "Product",
     "ProductGuess",

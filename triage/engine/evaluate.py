@@ -12,8 +12,8 @@ with one label are one problem), ``severity`` and ``escalation`` (true/false).
   pass; report B-cubed precision/recall/F1, recall over labels with two or more members,
   ARI, cluster and label counts, product accuracy where ``product`` is empty, severity
   accuracy with its confusion matrix where rows carry ``severity``, and escalation
-  precision/recall where rows carry ``escalation`` (an alert is a score at or above
-  ``ESCALATION_ALERT``, the triage app's threshold).
+  precision/recall where rows carry ``escalation`` (an alert is what opens one in the
+  triage app: ``EscalationRisk.alert``).
 
 Run as ``python -m triage.engine.evaluate duplicates --data FILE`` (or through
 ``manage.py triage_eval``); the figures are the last line, one JSON object.
@@ -37,9 +37,6 @@ from triage.engine.products import Catalog
 from triage.engine.vocabulary import SEVERITIES
 
 Row = Mapping[str, Any]
-# Escalation score at which the triage app opens an alert (``triage.services.ESCALATING``;
-# a test keeps the two equal, the engine cannot import the app).
-ESCALATION_ALERT = 0.5
 
 
 def read_jsonl(path: str) -> list[dict[str, Any]]:
@@ -234,7 +231,7 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
         if row.get("severity"):
             severities.append((a.severity.level, row["severity"]))
         if isinstance(row.get("escalation"), bool):
-            alerts.append((a.escalation.score >= ESCALATION_ALERT, row["escalation"]))
+            alerts.append((a.escalation.alert, row["escalation"]))
         index.add(str(row["external_id"]), a.terms, a.product.key, row.get("title", ""))
     index.consolidate()
     predicted = [index.cluster_of(str(r["external_id"])) for r in rows]

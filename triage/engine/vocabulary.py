@@ -334,42 +334,65 @@ def _e(category: str, weight: float, terms: str) -> tuple[EscalationTerm, ...]:
 
 
 ESCALATION_TERMS: tuple[EscalationTerm, ...] = (
-    *_e("anger", 0.35,
+    # Anger raises heat but is not by itself a sign of going public. "parah" ("bad") is
+    # left out: fans use it for symptoms ("lag parah").
+    *_e("anger", 0.3,
         "kecewa | kecewa berat | sangat kecewa | mengecewakan | marah | kesal | kesel | "
-        "jengkel | parah | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
+        "jengkel | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
         "ampas | bobrok | jelek banget | tidak becus | tidak profesional | "
         "percuma | tidak guna | tidak berguna | kurang ajar | rese | hadeh | capek | "
-        "bintang 1 | nyesal | menyesal beli | kecewa parah | parah banget | "
+        "bintang 1 | nyesal | menyesal beli | "
         "disappointed | angry | furious | frustrated | terrible | worst | horrible | "
         "garbage | trash | useless | unacceptable | ridiculous | never again | regret"),
-    *_e("anger", 0.5,
+    *_e("anger", 0.4,
         "penipuan | penipu | tipu | bohong | scam | fraud | anjing | anjir | bangsat | "
         "brengsek | tai | wtf | shit"),
     *_e("unanswered", 0.5,
         "tidak ada respon | belum ada respon | tidak direspon | belum direspon | "
+        "tidak respon | tidak merespon | no respon | tidak di respon | tidak di balas | "
+        "tidak di tanggapi | tidak dtanggapi | tidak ada balasan | belum ada balasan | "
         "tidak dibalas | belum dibalas | tidak ada tanggapan | belum ada tanggapan | "
-        "tidak ditanggapi | belum ditanggapi | dicuekin | dikacangin | diabaikan | "
+        "tidak ditanggapi | belum ditanggapi | tidak tanggap | dicuekin | dikacangin | "
+        "diabaikan | cuma di read | cuma diread | di read saja | dibaca saja | "
         "tidak ada jawaban | belum ada jawaban | tidak ada solusi | belum ada solusi | "
+        "tidak ada kejelasan | belum ada kejelasan | tidak ada tanggung jawab | "
+        "tidak bertanggung jawab | tidak mau tanggung jawab | "
         "no response | no reply | no answer | no one answers | nobody answers | ignored | "
         "still no fix | still waiting | masih menunggu | nunggu terus | sampai kapan | "
-        "berkali kali | kesekian kali | lagi lagi | udah lapor | sudah lapor | "
-        "sudah komplain | sudah complain | sudah ke service center | again and again | "
-        "several times | many times"),
-    *_e("public", 0.5,
+        "kesekian kali | udah lapor | sudah lapor | "
+        "sudah komplain | sudah complain | sudah ke service center | again and again"),
+    # How long it has lasted ("udah 3 hari" is read by a pattern in escalation.py).
+    *_e("waiting", 0.3,
+        "sampai sekarang | sampai saat ini | hingga sekarang | hingga kini | "
+        "sampai hari ini | berhari hari | berminggu minggu | dari kemarin | sejak kemarin | "
+        "sejak komplain | for days | for weeks | until now | still nothing"),
+    # Telling others not to buy: a warning, not yet going public.
+    *_e("warning", 0.3,
         "jangan beli | jangan pernah beli | jangan ada yang beli | tidak rekomendasi | "
-        "tidak recommended | not recommended | do not buy | don't buy | avoid"),
+        "tidak rekomen | tidak recommended | tidak recommend | not recommended | "
+        "do not buy | don't buy | avoid"),
+    # Asking for money back: serious once it is refused or ignored (with "unanswered").
+    *_e("demand", 0.3,
+        "refund | uang kembali | uang saya kembali | kembalikan uang | balikin uang | "
+        "ganti rugi | money back"),
     *_e("public", 0.8,
-        "viral | viralkan | viralin | sebar | sebarkan | spill | medsos | media sosial | "
-        "twitter | tiktok | instagram | facebook | youtube | review jelek | "
-        "media | wartawan | berita | koran | news | press | journalist | social media | "
-        "go public | post on twitter"),
+        "viral | viralkan | viralin | spill | media massa | wartawan | berita | koran | "
+        "jurnalis | journalist | go public | bawa ke media | lapor media | masuk berita"),
+    # A social network named is a mention ("nonton youtube", "IG doang"); with a verb of
+    # publishing in the same post it is a threat to go public.
+    *_e("channel", 0.0,
+        "medsos | media sosial | sosmed | social media | twitter | tiktok | instagram | "
+        "facebook | youtube | threads | forum lain | grup"),
+    *_e("publish", 0.0,
+        "sebar | sebarkan | posting | post | upload | unggah | bikin video | bikin review | "
+        "review jelek | share | bagikan | laporkan | laporin | kasih tahu semua | tag"),
     *_e("legal", 1.0,
         "ylki | bpsk | lapor polisi | polisi | pengacara | somasi | gugat | tuntut | "
-        "jalur hukum | hukum | konsumen | perlindungan konsumen | kemendag | "
-        "lawyer | sue | lawsuit | legal action | consumer protection | refund | "
-        "uang kembali | ganti rugi | class action"),
+        "jalur hukum | perlindungan konsumen | lembaga konsumen | lembaga perlindungan | "
+        "kemendag | ojk | lawyer | sue | lawsuit | legal action | consumer protection | "
+        "class action"),
 )
 
 # Severity concepts that count as safety words for escalation.
 SAFETY_CONCEPTS: frozenset[str] = frozenset({"overheat", "battery_swelling", "fire_smoke"})
-SAFETY_WEIGHT = 0.6
+SAFETY_WEIGHT = 0.3

@@ -67,6 +67,8 @@ PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.
 SEVERITY_SHARE = 0.25
 DAILY_DAYS = 30
+# Similar threads whose severity a thread without symptom words may borrow.
+NEIGHBOURS = 5
 # Where the sweeper stopped (a thread id), so the next sweep goes on from there.
 SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
@@ -155,6 +157,9 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
 
     with transaction.atomic():
         cluster = row.cluster if row.cluster_id else _assign(thread, row, product_id)
+        if thread.kind != Kind.SUGGESTION and not analysis.severity.from_words:
+            decision = _severity_from_neighbours(thread.pk, analysis.severity)
+            row.severity, row.severity_reasons = decision.level, list(decision.reasons)
         row.save()
     index.note_assignment(now)
     refresh_figures([cluster.pk])
@@ -202,6 +207,22 @@ def _thread_severity(thread: Thread, analysis: engine.Analysis) -> str:
     if thread.kind == Kind.SUGGESTION:
         return Severity.SUGGESTION
     return analysis.severity.level
+
+
+def _severity_from_neighbours(thread_id: int, own: engine.SeverityDecision):
+    """A thread whose words name no symptom borrows the severity of its most similar
+    reports whose words did (``engine.severity.from_neighbours``); one query."""
+    cluster_index = index.current_index()
+    if thread_id not in cluster_index.index:
+        return own
+    similar = dict(cluster_index.similar_to(thread_id, k=NEIGHBOURS))
+    stored = ThreadTriage.objects.filter(thread_id__in=list(similar)).values_list(
+        "thread_id", "severity", "severity_reasons"
+    )
+    return engine.severity.from_neighbours(
+        own,
+        [(engine.SeverityDecision(level, tuple(why)), similar[tid]) for tid, level, why in stored],
+    )
 
 
 def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluster:

@@ -410,6 +410,17 @@ def test_an_edited_thread_is_read_again(post, django_capture_on_commit_callbacks
     assert ThreadTriage.objects.get(thread=thread).severity == "critical"
 
 
+def test_a_report_without_symptom_words_borrows_the_severity_of_similar_reports(post):
+    for i in range(2):
+        post(f"Bootloop setelah update {i}", "hp bootloop di logo setelah update OS2, logo terus")
+    vague = post("Muter di logo", "hp muter muter di logo setelah update OS2, logo terus")
+    triage = ThreadTriage.objects.get(thread=vague)
+    assert triage.severity == "critical"
+    assert triage.severity_reasons[0].startswith("no symptom words found: critical like 2")
+    alone = post("Pertanyaan", "gimana cara ganti nada dering")
+    assert ThreadTriage.objects.get(thread=alone).severity == "minor"
+
+
 def test_me_too_rows_count_once_per_person(post):
     thread = post("Sinyal hilang", "sinyal hilang no service", product=A55)
     voter = UserFactory()

@@ -17,6 +17,7 @@ from triage.engine.clustering import (
 from triage.engine.escalation import ALERT_SCORE, EscalationRisk
 from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
 from triage.engine.products import Catalog, Product, ProductGuess
+from triage.engine.severity import SeverityDecision
 
 __all__ = [
     "ALERT_SCORE",
@@ -30,6 +31,7 @@ __all__ = [
     "FirmwareParts",
     "Product",
     "ProductGuess",
+    "SeverityDecision",
     "StoredThread",
     "analyse",
     "normalize",

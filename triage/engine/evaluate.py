@@ -34,6 +34,7 @@ import numpy as np
 from triage.engine.analysis import analyse
 from triage.engine.clustering import ClusterIndex
 from triage.engine.products import Catalog
+from triage.engine.severity import SeverityDecision, from_neighbours
 from triage.engine.vocabulary import SEVERITIES
 
 Row = Mapping[str, Any]
@@ -216,6 +217,7 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     expected_product = _true_products(rows)
     index = ClusterIndex(**options)  # type: ignore[arg-type]
     severities: list[tuple[str, str]] = []
+    decisions: dict[str, SeverityDecision] = {}
     alerts: list[tuple[bool, bool]] = []
     product_hits = 0
     for i, row in enumerate(rows):
@@ -228,11 +230,17 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
         )
         if i in expected_product:
             product_hits += a.product.key == expected_product[i]
+        key = str(row["external_id"])
+        index.add(key, a.terms, a.product.key, row.get("title", ""))
+        severity = from_neighbours(
+            a.severity,
+            [(decisions[k], sim) for k, sim in index.similar_to(key, k=5) if k in decisions],
+        )
+        decisions[key] = severity
         if row.get("severity"):
-            severities.append((a.severity.level, row["severity"]))
+            severities.append((severity.level, row["severity"]))
         if isinstance(row.get("escalation"), bool):
             alerts.append((a.escalation.alert, row["escalation"]))
-        index.add(str(row["external_id"]), a.terms, a.product.key, row.get("title", ""))
     index.consolidate()
     predicted = [index.cluster_of(str(r["external_id"])) for r in rows]
     gold = [str(r.get("label", r["external_id"])) for r in rows]

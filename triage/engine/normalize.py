@@ -34,6 +34,7 @@ from triage.engine.vocabulary import (
     GLOSSARY,
     PHRASES,
     SLANG,
+    STOPWORDS,
 )
 
 # Android release letters used in Xiaomi build codes (the first letter of the 7-letter code).
@@ -130,6 +131,11 @@ _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b
 # Placeholders, words (with an apostrophe for "don't"), and clause ends (a comma too:
 # informal Indonesian strings clauses together with commas).
 _TOKEN_RE = re.compile(r"_[a-z]+_|[a-z0-9]+(?:'[a-z]+)?|[.!?;,]+|\n")
+
+# Informal writing splits the passive prefix off its verb ("di pakai" for "dipakai"), and
+# the stemmer reads both as "pakai": the standalone "di" (also a preposition, "di logo")
+# carries nothing the rules or the vectors need.
+_DROPPED = frozenset({"di"})
 
 # Tokens that end a clause (negation and markers do not reach across them).
 CLAUSE_END = "."
@@ -263,7 +269,7 @@ def _lexicon() -> tuple[dict[str, str], Callable[[str], str], frozenset[str], fr
         for w in text.split()
     }
     single = {t.rstrip("*") for t in vocabulary_terms() if " " not in t.strip()}
-    keep = frozenset(roots) | frozenset(single)
+    keep = frozenset(roots) | frozenset(single) | STOPWORDS
     return dict(SLANG_DATA), stemmer.stem, keep, frozenset(roots) | frozenset(domain)
 
 
@@ -394,7 +400,7 @@ def tokenize(text: str) -> list[str]:
             tokens.append(QUESTION_END if "?" in raw else CLAUSE_END)
         elif first == "?":
             tokens.append(QUESTION_END)
-        else:
+        elif raw not in _DROPPED:
             tokens.extend(_slang(raw))
     return tokens
 

@@ -133,6 +133,7 @@ STOPWORDS: frozenset[str] = ENGLISH_STOP_WORDS | frozenset(
     dalam oleh ya yg nya pun lah kah sih dong deh kok nih tuh loh lho kak gan min admin
     mohon tolong terima kasih halo hai selamat pagi siang sore malam bang bro sis om
     banget sangat sekali tersebut bagaimana apakah apa kenapa mengapa kapan hari
+    setelah telah sejak ketika sebelum sesudah saat pas
     """.split()
 )
 
@@ -194,7 +195,23 @@ CONCEPTS: tuple[Concept, ...] = (
        "mati mendadak tidak bisa nyala | matot | brick* | hardbrick | hard brick | "
        "won't turn on | will not turn on | doesn't turn on | does not turn on | "
        "can't turn on | cannot turn on | not turning on | won't power on | dead phone | "
-       "completely dead | totally dead | phone died | phone is dead | layar hitam total"),
+       "completely dead | totally dead | phone died | phone is dead | layar hitam total | "
+       "tidak berfungsi sama sekali | tidak fungsi sama sekali | tidak nyala sama sekali | "
+       "tidak hidup sama sekali | tidak bisa hidup sama sekali | mati sama sekali | "
+       "rusak total | does nothing at all | doesn't work at all | does not work at all | "
+       "tidak bisa on | tidak mau on | won't boot | doesn't boot | will not boot"),
+    # Broken, without saying which part: a problem of its own unless a part or function
+    # is named just before it ("kamera rusak" is the camera broken; see GENERIC_SYMPTOMS).
+    _c("broken", "symptom", "major",
+       "rusak | cacat | tidak berfungsi | tidak fungsi | tidak bisa dipakai | "
+       "tidak bisa digunakan | tidak dapat digunakan | tidak bisa dipake | retak | "
+       "bengkok | copot | jebol | pecah | hancur | broken | defective | cracked | unusable"),
+    # The box, not the device: a shipping complaint ("packing rusak", "segel rusak").
+    _c("packaging", "symptom", "minor",
+       "packing rusak | packingnya rusak | kemasan rusak | dus rusak | dusnya rusak | "
+       "box rusak | kardus rusak | segel rusak | segel terbuka | packing jelek | "
+       "packing kurang | kemasan penyok | dus penyok | box penyok | damaged box | "
+       "damaged packaging"),
     # --- major: a core function broken
     _c("calls", "function", "major",
        "telepon | telpon | nelpon | menelepon | panggilan | call* | dialer | volte | "
@@ -267,10 +284,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "not responding | tidak merespon | stopped working | berhenti sendiri | "
        "keeps stopping | terus berhenti"),
     _c("glitch", "symptom", "minor",
-       "bug | glitch* | error | eror | "
+       "bug | glitch* | error | eror | suara pecah | gambar pecah | foto pecah | "
+       "video pecah | kresek | krasak krusuk | crackl* | distort* | "
        "tidak muncul | notifikasi telat | notif telat | notif tidak muncul | "
        "notification delay | delayed notification | notifications late | blur | buram | "
-       "burem | tidak fokus | out of focus | blurry | noise | pecah | grainy | "
+       "burem | tidak fokus | out of focus | blurry | noise | grainy | "
        "animasi patah | icon hilang | ikon hilang | tampilan berantakan | ui bug"),
     # --- suggestions
     _c("feature_request", "request", "suggestion",
@@ -286,6 +304,11 @@ CONCEPTS: tuple[Concept, ...] = (
        "please remove | remove ads | remove the ads | hapus iklan | hilangkan iklan | "
        "tanpa iklan | no ads | option to | opsi untuk | please allow | allow us to"),
 )
+
+# Symptoms that name no part: with a part or function named just before them in the
+# clause ("mic tidak nyala", "kamera rusak") they tell how that part failed, not that the
+# device is dead or broken.
+GENERIC_SYMPTOMS: frozenset[str] = frozenset({"broken", "dead_device"})
 
 # A negation within NEGATION_WINDOW tokens before a symptom cancels it ("tidak panas").
 NEGATORS: frozenset[str] = frozenset(
@@ -304,7 +327,8 @@ BROKEN_MARKERS: list[str] = (
     "didn't | broken | dead | fail* | stopped | stops | lost | drops | dropping | keeps dropping | "
     "disconnect* | not working | doesn't work | does not work | stopped working | "
     "not detected | unable | crash* | force close | keluar sendiri | tertutup sendiri | "
-    "closes | freezes | ngeblank | kebaca | tidak kebaca | tidak kedetek | isn't detected"
+    "closes | freezes | ngeblank | kebaca | tidak kebaca | tidak kedetek | isn't detected | "
+    "pecah | retak | patah | cacat | copot | jebol | hancur | cracked | bengkok"
 ).split("|")
 DEGRADED_MARKERS: list[str] = (
     "lambat | lemot | lelet | kurang | agak | kadang | kadang kadang | suka | sering | "

@@ -18,7 +18,7 @@ SECRET_TITLE = "Nomor IMEI saya 356938035643809 bocor"
 
 @pytest.fixture
 def wave(post):
-    """One problem in three threads; the one with a private title is its most central."""
+    """One problem in three threads, one of them with private data in its title."""
     threads = [
         post(SECRET_TITLE, "sinyal hilang no service sinyal hilang no service terus"),
         post("Sinyal hilang", "sinyal hilang no service"),
@@ -40,14 +40,14 @@ def _hide(thread, django_capture_on_commit_callbacks):
 def test_hiding_a_thread_relabels_its_cluster_everywhere(
     wave, client, django_capture_on_commit_callbacks
 ):
-    (secret, *_), cluster = wave
+    threads, cluster = wave
     cluster.refresh_from_db()
-    assert cluster.label == SECRET_TITLE  # the most central thread names the cluster
+    labeller = next(t for t in threads if t.title == cluster.label)  # the most central
 
-    _hide(secret, django_capture_on_commit_callbacks)
+    _hide(labeller, django_capture_on_commit_callbacks)
 
     cluster.refresh_from_db()
-    assert cluster.label and SECRET_TITLE not in cluster.label
+    assert cluster.label in {t.title for t in threads if t != labeller}
     assert cluster.threads == 2
     pages = [
         reverse("triage:cluster", args=[cluster.pk]),
@@ -55,12 +55,12 @@ def test_hiding_a_thread_relabels_its_cluster_everywhere(
     ]
     for url in pages:
         html = client.get(url).content.decode()
-        assert "IMEI" not in html, url
+        assert labeller.title not in html, url
     token = Token.objects.create(user=EngineerFactory())
     body = client.get(
         f"/api/v1/clusters/{cluster.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}"
     ).json()
-    assert "IMEI" not in str(body)
+    assert labeller.title not in str(body)
 
 
 def test_a_cluster_whose_threads_are_all_taken_down_is_not_public(
@@ -93,21 +93,25 @@ def test_take_down_purges_cached_pages_and_search_results(
 
 
 def test_an_authors_delete_also_relabels(wave, django_capture_on_commit_callbacks):
-    (secret, *_), cluster = wave
-    with django_capture_on_commit_callbacks(execute=True):
-        forum_services.delete_thread(user=secret.author, thread=secret)
+    threads, cluster = wave
     cluster.refresh_from_db()
-    assert SECRET_TITLE not in cluster.label
+    labeller = next(t for t in threads if t.title == cluster.label)
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.delete_thread(user=labeller.author, thread=labeller)
+    cluster.refresh_from_db()
+    assert cluster.label in {t.title for t in threads if t != labeller}
 
 
 def test_restoring_lets_the_thread_speak_for_its_cluster_again(
     wave, django_capture_on_commit_callbacks
 ):
-    (secret, *_), cluster = wave
-    _hide(secret, django_capture_on_commit_callbacks)
+    threads, cluster = wave
+    cluster.refresh_from_db()
+    labeller = next(t for t in threads if t.title == cluster.label)
+    _hide(labeller, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         forum_services.set_hidden(
-            moderator=ManagerFactory(), item=secret, hidden=False, reason="salah klik"
+            moderator=ManagerFactory(), item=labeller, hidden=False, reason="salah klik"
         )
     cluster.refresh_from_db()
-    assert cluster.label == SECRET_TITLE and cluster.status == ClusterStatus.CONFIRMED
+    assert cluster.label == labeller.title and cluster.status == ClusterStatus.CONFIRMED

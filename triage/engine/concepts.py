@@ -18,6 +18,7 @@ from triage.engine.vocabulary import (
     BROKEN_MARKERS,
     CONCEPTS,
     DEGRADED_MARKERS,
+    FAMILIES,
     GENERIC_SYMPTOMS,
     HEDGE_TAGS,
     HEDGE_WORDS,
@@ -32,6 +33,8 @@ _NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian 
 # "bukan cuma panas", "not only hot": the symptom is there, and more.
 _NOT_ONLY = frozenset("cuma hanya only just saja".split())
 _SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
+# A family feature weighs this share of a concept's.
+FAMILY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,10 @@ def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
         else:
             continue
         features[name] = features.get(name, 0.0) + 1.0
+        family = FAMILIES.get(hit.concept)
+        if family and hit.state in ("problem", "hedged"):
+            name = "@" + family
+            features[name] = features.get(name, 0.0) + FAMILY_SHARE
     return features
 
 

@@ -294,14 +294,25 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         choices=("tfidf",),
         help="duplicates only: rank with plain TF-IDF instead of the engine",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="clusters only: a ClusterIndex option for a sweep, e.g. link_threshold=0.35",
+    )
     args = parser.parse_args(argv)
     if args.baseline and args.task != "duplicates":
         parser.error("--baseline applies to duplicates only")
+    try:
+        options = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
+    except ValueError:
+        parser.error("--set takes NAME=NUMBER")
     rows = read_jsonl(args.data)
     if args.task == "duplicates":
         result = run_duplicates(rows, baseline=args.baseline)
     else:
-        result = run_clusters(rows)
+        result = run_clusters(rows, **options)
     print(json.dumps(result, ensure_ascii=False))
     return result
 

@@ -20,11 +20,13 @@ They are the same in every trace, so they made unrelated crash reports look alik
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from triage.engine.vocabulary import (
     BROKEN_MARKERS,
@@ -247,30 +249,38 @@ def parameterize(text: str) -> tuple[str, list[Param]]:
     return _PARAM_RE.sub(replace, text), params
 
 
+class _Lexicon(NamedTuple):
+    slang: dict[str, str]  # informal spelling -> standard form (indoNLP)
+    stem: Callable[[str], str]  # PySastrawi's stemmer
+    keep: frozenset[str]  # never stemmed: roots, stop words, the vocabulary's one-word terms
+    domain: frozenset[str]  # every word of the vocabulary (slang targets, glossary, concepts)
+    known: frozenset[str]  # what a colloquial form may stand for: roots and domain words
+
+
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, str], Callable[[str], str], frozenset[str], frozenset[str]]:
-    """The colloquial-Indonesian lexicon, the stemmer, the words it must leave alone (its
-    roots, and the vocabulary's one-word terms, whose affix carries the meaning: "masukan"
-    is a suggestion, "masuk" is not), and every word a colloquial form may stand for.
+def _lexicon() -> _Lexicon:
+    """The colloquial-Indonesian lexicon and the stemmer, with the word sets they need.
 
     Loaded on first use (about 0.3 s): indoNLP's slang table (4,331 informal spellings
     to their standard form, MIT) and PySastrawi's stemmer with its dictionary of 29,932
     Indonesian root words (MIT). Our own SLANG and GLOSSARY come first: they know the
-    phone domain ("cas" is charging, not a Minang word).
+    phone domain ("cas" is charging, not a Minang word). The vocabulary's one-word terms
+    keep their affix, which carries their meaning ("masukan" is a suggestion, "masuk" is
+    not).
     """
     from indoNLP.preprocessing import SLANG_DATA
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     stemmer = StemmerFactory().create_stemmer()
-    roots = stemmer.delegatedStemmer.dictionary.words
-    domain = {
+    roots = frozenset(stemmer.delegatedStemmer.dictionary.words)
+    domain = frozenset(
         w.rstrip("*")
         for text in (*SLANG.values(), *GLOSSARY, *GLOSSARY.values(), *concept_terms())
         for w in text.split()
-    }
+    )
     single = {t.rstrip("*") for t in vocabulary_terms() if " " not in t.strip()}
-    keep = frozenset(roots) | frozenset(single) | STOPWORDS
-    return dict(SLANG_DATA), stemmer.stem, keep, frozenset(roots) | frozenset(domain)
+    keep = roots | frozenset(single) | STOPWORDS
+    return _Lexicon(dict(SLANG_DATA), stemmer.stem, keep, domain, roots | domain)
 
 
 def concept_terms() -> list[str]:
@@ -318,7 +328,7 @@ def _colloquial_root(word: str, known: frozenset[str]) -> str | None:
     "rebootnya" -> "reboot" (a -nya on a word the stemmer does not know)."""
     stems = [word]
     for suffix in ("nya", "in"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stems.append(word[: -len(suffix)])
     for stem in stems[1:] + stems[:1]:
         candidates = [stem] if stem != word else []
@@ -354,15 +364,56 @@ def _affixed(word: str, root: str) -> bool:
     return False
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> dict[str, float]:
+    """Words a misspelling may be corrected to, with how common they are: Indonesian words
+    seen at least once per million words (wordfreq), and the vocabulary's own words."""
+    from wordfreq import get_frequency_dict
+
+    words = {w: math.log10(f) + 9 for w, f in get_frequency_dict("id").items() if f >= 1e-6}
+    for w in _lexicon().domain:
+        words.setdefault(w, 3.0)
+    return words
+
+
+def _corrected(word: str) -> str | None:
+    """The known word one edit away from an unknown word of five letters or more
+    ("berfugsi" -> "berfungsi", "bootlop" -> "bootloop"), if there is one: a word of the
+    vocabulary first, else the most common."""
+    if len(word) < 5 or not word.isalpha() or _zipf(word, "id") or _zipf(word, "en") >= 2.5:
+        return None
+    if word.endswith("nya") and len(word) >= 8:
+        return _corrected(word[:-3]) or None  # "kamranya": the word is "kamra"
+    known = _spelling()
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    domain = _lexicon().domain
+    found = [(e in domain, known[e], e) for e in edits if e in known and e != word]
+    # The phone domain's words first: "kamra" is "kamera" here, not "kamar".
+    return max(found)[2] if found else None
+
+
 def _standard(word: str) -> str:
     """One informal Indonesian word in its standard root form, else unchanged."""
-    _, stem, keep, known = _lexicon()
+    lexicon = _lexicon()
+    keep = lexicon.keep
     if word in keep or word in GLOSSARY or "'" in word or _english(word):
         return word
-    root = _colloquial_root(word, known)
+    root = _colloquial_root(word, lexicon.known)
     if root:
         return root
-    stemmed = stem(word)
+    fixed = _corrected(word)
+    if fixed:
+        word = SLANG.get(fixed, fixed)
+        if word in keep or word in GLOSSARY:
+            return word
+    stemmed = lexicon.stem(word)
     return stemmed if stemmed != word and _affixed(word, stemmed) else word
 
 
@@ -379,8 +430,7 @@ def _slang(token: str) -> tuple[str, ...]:
         # ("org", "cd", "py"); the fans' short forms are in SLANG.
         words = [token]
     else:
-        lexicon = _lexicon()[0]
-        expanded = _SPLIT_RE.split(lexicon.get(token, token))
+        expanded = _SPLIT_RE.split(_lexicon().slang.get(token, token))
         words = [_standard(SLANG.get(w, w)) for w in expanded if w]
     return tuple(GLOSSARY.get(w, w) for w in words)
 

@@ -305,6 +305,19 @@ CONCEPTS: tuple[Concept, ...] = (
        "tanpa iklan | no ads | option to | opsi untuk | please allow | allow us to"),
 )
 
+# Neighbouring concepts that one problem shows as, in different posts: "won't turn on",
+# "boot loop" and "restarts by itself" after one update are one wave. A post reporting a
+# concept also gets its family as a weaker shared feature.
+FAMILIES: dict[str, str] = {
+    "bootloop": "power", "dead_device": "power", "random_restart": "power",
+    "black_screen": "screen", "green_line": "screen", "ghost_touch": "screen",
+    "screen_flicker": "screen", "display": "screen",
+    "battery_drain": "battery", "charging": "battery",
+    "overheat": "heat", "battery_swelling": "heat", "fire_smoke": "heat",
+    "signal": "network", "no_sim": "network", "calls": "network",
+    "lag": "performance", "app_crash": "performance",
+}  # fmt: skip
+
 # Symptoms that name no part: with a part or function named just before them in the
 # clause ("mic tidak nyala", "kamera rusak") they tell how that part failed, not that the
 # device is dead or broken.

@@ -40,8 +40,6 @@ KNOWN_STATUSES = (
 )
 CLUSTER_THREADS_PER_PAGE = 25
 SIMILAR_LIMIT = 5
-# A draft must be at least this similar to an existing thread to be suggested.
-SIMILAR_MIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,15 @@ def similar_threads(
     text = f"{title} {body}".strip()
     if len(text) < 4:
         return []
-    analysis = engine.analyse(title, body, product=str(product_id) if product_id else None)
+    # Read as the pipeline will read the posted thread (product names masked), and
+    # suggest only what the assignment would join: a thread at the engine's link
+    # threshold, so "the same problem" shown here is where the thread lands.
+    analysis = engine.analyse(
+        title,
+        body,
+        product=str(product_id) if product_id else None,
+        catalog=index.catalog(),
+    )
     if not analysis.terms:
         return []
     cluster_index = index.current_index()
@@ -197,7 +203,7 @@ def similar_threads(
     scores = {
         key: score
         for key, score in cluster_index.similar(dict(analysis.terms), **kwargs)
-        if score >= SIMILAR_MIN
+        if score >= cluster_index.link_threshold
     }
     if not scores:
         return []

@@ -35,11 +35,10 @@ THRESHOLD = 0.4
 MERGE_THRESHOLD = 0.4
 SPLIT_THRESHOLD = 0.25
 # In a dense product a thread also joins the cluster of its single most similar thread
-# when their cosine reaches LINK_THRESHOLD and beats the most similar thread of any other
-# cluster by LINK_MARGIN: the composer suggests threads as "the same problem" from this
-# score, so the assignment agrees with the suggestion (docs/engine.md, "Links").
+# when their cosine reaches LINK_THRESHOLD: the composer suggests threads as "the same
+# problem" from this score, so the assignment agrees with the suggestion (docs/engine.md,
+# "Links").
 LINK_THRESHOLD = 0.3
-LINK_MARGIN = 0.03
 # A product is *sparse* when it has at least SPARSE_MIN_THREADS threads and fewer than
 # SPARSE_REPEAT_RATE of them have a neighbour at PAIR_THRESHOLD or more: there, reports are
 # mostly unique, a similar report is weaker evidence of the same problem, and clusters are
@@ -113,12 +112,10 @@ class ClusterIndex:
         split_threshold: float = SPLIT_THRESHOLD,
         index: SimilarityIndex | None = None,
         link_threshold: float = LINK_THRESHOLD,
-        link_margin: float = LINK_MARGIN,
     ) -> None:
         """An empty index; thresholds default to the values chosen on labelled data."""
         self.threshold = threshold
         self.link_threshold = link_threshold
-        self.link_margin = link_margin
         self.merge_threshold = merge_threshold
         self.split_threshold = split_threshold
         self.index = index or SimilarityIndex()
@@ -218,18 +215,12 @@ class ClusterIndex:
         else:
             best, best_sim, threshold = *self._best_cluster(scores, nearest), self.threshold
             if (best is None or best_sim < threshold) and len(nearest):
-                # The thread most like it, shown to the fan as "similar", decides too.
+                # The thread most like it, which the composer showed the fan as the same
+                # problem, decides too: the assignment agrees with the suggestion.
                 row = int(nearest[0])
                 if float(scores[row]) >= self.link_threshold and row in self._cluster_of:
-                    linked = self._cluster_of[row]
-                    rival = next(
-                        (float(scores[r]) for r in nearest[1:].tolist()
-                         if self._cluster_of.get(r) not in (None, linked)),
-                        0.0,
-                    )  # fmt: skip
-                    if float(scores[row]) - rival >= self.link_margin:
-                        best, best_sim = linked, float(scores[row])
-                        threshold = self.link_threshold
+                    best, best_sim = self._cluster_of[row], float(scores[row])
+                    threshold = self.link_threshold
         if best is not None and best_sim >= threshold:
             self._join(best, pos, product, scores)
             return Assignment(best, best_sim, False)

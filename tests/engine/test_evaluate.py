@@ -5,6 +5,7 @@ from triage.engine.evaluate import (
     retrieval_metrics,
     run_clusters,
     run_duplicates,
+    run_replay,
 )
 
 
@@ -126,3 +127,25 @@ def test_tfidf_baseline_ranks_the_report_sharing_the_most_words_first():
     ]  # fmt: skip
     figures = run_duplicates(rows, baseline="tfidf")
     assert figures["queries"] == 2 and figures["R1"] == 100.0 and figures["MAP"] == 100.0
+
+
+def test_replay_fixes_misplacements_and_measures_the_reports_after_them():
+    rows = [
+        {"external_id": f"a{i}", "title": t, "body": b, "product": "RN13", "label": lab,
+         "created_at": f"2025-01-{i + 1:02d}T10:00:00"}
+        for i, (t, b, lab) in enumerate([
+            ("hp ngelek", "ngelek pas buka aplikasi", "lag"),
+            ("hp lemot", "lemot banget buka aplikasi", "lag"),
+            ("sinyal hilang", "sinyal hilang no service", "signal"),
+            ("ngelek lagi", "ngelek parah", "lag"),
+            ("lemot lagi", "lemot parah pas buka aplikasi", "lag"),
+        ])
+    ]  # fmt: skip
+    taught = run_replay(rows, fixes=5, window=0.5)
+    alone = run_replay(rows, fixes=5, window=0.5, learn=False)
+    assert taught["fixes"] == alone["fixes"] >= 1
+    assert taught["lessons"] >= 1 and alone["lessons"] == 0
+    assert taught["reports_after_window"] == alone["reports_after_window"] == 3
+    assert taught["bcubed_recall"] >= alone["bcubed_recall"]
+    untouched = run_replay(rows, fixes=0)
+    assert untouched["fixes"] == 0 and 0 < untouched["bcubed_recall"] <= 1

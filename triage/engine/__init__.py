@@ -12,7 +12,10 @@ from triage.engine.clustering import (
     ClusterIndex,
     ClusterLabel,
     Consolidation,
+    Lesson,
     StoredThread,
+    Tie,
+    learned_link,
 )
 from triage.engine.escalation import ALERT_SCORE, EscalationRisk
 from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
@@ -32,8 +35,11 @@ __all__ = [
     "Product",
     "ProductGuess",
     "SeverityDecision",
+    "Lesson",
     "StoredThread",
+    "Tie",
     "analyse",
+    "learned_link",
     "normalize",
     "parse_firmware",
 ]

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from triage.engine.analysis import analyse
-from triage.engine.clustering import ClusterIndex
+from triage.engine.clustering import ClusterIndex, Lesson, StoredThread, learned_link
 from triage.engine.products import Catalog
 from triage.engine.severity import SeverityDecision, from_neighbours
 from triage.engine.vocabulary import SEVERITIES
@@ -84,20 +84,27 @@ def retrieval_metrics(
     }
 
 
-def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> dict[str, float]:
-    """B-cubed precision, recall, F1, and recall over items whose gold group has 2+ items."""
+def bcubed(
+    predicted: Sequence[Hashable], gold: Sequence[Hashable], only: Sequence[bool] | None = None
+) -> dict[str, float]:
+    """B-cubed precision, recall, F1, and recall over items whose gold group has 2+ items;
+    averaged over the items ``only`` marks (all by default), against all items."""
     pairs = Counter(zip(predicted, gold, strict=True))
     size_p, size_g = Counter(predicted), Counter(gold)
     p = r = multi = 0.0
     n_multi = 0
-    for cp, cg in zip(predicted, gold, strict=True):
+    n = 0
+    for i, (cp, cg) in enumerate(zip(predicted, gold, strict=True)):
+        if only is not None and not only[i]:
+            continue
+        n += 1
         both = pairs[(cp, cg)]
         p += both / size_p[cp]
         r += both / size_g[cg]
         if size_g[cg] >= 2:
             multi += both / size_g[cg]
             n_multi += 1
-    n = max(len(gold), 1)
+    n = max(n, 1)
     precision, recall = p / n, r / n
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
@@ -207,13 +214,9 @@ def _true_products(rows: Sequence[Row]) -> dict[int, str]:
 
 def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     """Clustering figures: online assignment in time order, then one batch pass."""
-    rows = sorted(rows, key=_time_key)
     # The file's product values may spell one product several ways ("Redmi 13C", "13C"):
     # one catalog entry each, with the other spellings as aliases.
-    catalog = Catalog.from_names(r["product"] for r in rows if r.get("product"))
-    rows = [
-        {**r, "product": catalog.resolve(r["product"]) if r.get("product") else ""} for r in rows
-    ]
+    rows, catalog = _catalogued(rows)
     expected_product = _true_products(rows)
     index = ClusterIndex(**options)  # type: ignore[arg-type]
     severities: list[tuple[str, str]] = []
@@ -266,6 +269,91 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     return result
 
 
+def _catalogued(rows: Sequence[Row]) -> tuple[list[dict[str, Any]], Catalog]:
+    """Rows in time order with their free-typed product names folded into one catalog."""
+    rows = sorted(rows, key=_time_key)
+    catalog = Catalog.from_names(r["product"] for r in rows if r.get("product"))
+    return [
+        {**r, "product": catalog.resolve(r["product"]) if r.get("product") else ""} for r in rows
+    ], catalog
+
+
+def run_replay(
+    rows: Sequence[Row], fixes: int, learn: bool = True, window: float = 0.3
+) -> dict[str, Any]:
+    """A manager fixing the first ``fixes`` misplacements in time order among the first
+    ``window`` share of reports, and what the engine learns from it: B-cubed figures over
+    the reports that come after that window (the same reports whatever was fixed).
+
+    Reports arrive in ``created_at`` order through online assignment. When one lands away
+    from the cluster holding most of its label's earlier reports, the simulated manager
+    merges its cluster into that one (if it opened a cluster of its own) or moves it
+    there, and the engine is rebuilt with what the correction teaches
+    (``ClusterIndex.lesson_for_merge`` / ``lesson_for_move``; nothing with
+    ``learn=False``, which measures the fixes alone).
+    """
+    rows, catalog = _catalogued(rows)
+    stored: list[StoredThread] = []
+    lessons: list[Lesson] = []
+    index = ClusterIndex()
+    used, cut = 0, int(len(rows) * window)
+    for i, row in enumerate(rows):
+        a = analyse(
+            row.get("title", ""),
+            row.get("body", ""),
+            product=row.get("product") or None,
+            firmware=row.get("firmware"),
+            catalog=catalog,
+        )
+        key, label = str(row["external_id"]), str(row.get("label", row["external_id"]))
+        placed = index.add(key, a.terms, a.product.key, row.get("title", ""))
+        stored.append(StoredThread(key, a.terms, a.product.key, placed.cluster))
+        if used >= fixes or i >= cut:
+            continue
+        homes = Counter(
+            index.cluster_of(str(r["external_id"]))
+            for r in rows[:i]
+            if str(r.get("label", r["external_id"])) == label
+        )
+        if not homes:
+            continue
+        home = homes.most_common(1)[0][0]
+        if home == placed.cluster:
+            continue
+        used += 1
+        if learn:
+            lesson = (
+                index.lesson_for_merge(home, placed.cluster)
+                if placed.created
+                else index.lesson_for_move([key], home)
+            )
+            if lesson is not None:
+                lessons.append(lesson)
+        stored = [
+            StoredThread(
+                t.key, t.terms, t.product, home if t.key == key else index.cluster_of(t.key)
+            )
+            for t in stored
+        ]
+        index = ClusterIndex.from_state(stored, lessons=lessons)
+    later = rows[cut:]
+    predicted = [index.cluster_of(str(r["external_id"])) for r in rows]
+    gold = [str(r.get("label", r["external_id"])) for r in rows]
+    after = {str(r["external_id"]) for r in later}
+    mask = [str(r["external_id"]) in after for r in rows]
+    return {
+        "reports": len(rows),
+        "fixes": used,
+        "lessons": len(lessons),
+        "learned_link": {
+            str(p): round(learned_link([x for x in lessons if x.product == p]), 3)
+            for p in {x.product for x in lessons}
+        },
+        "reports_after_window": len(later),
+        **bcubed(predicted, gold, only=mask),
+    }
+
+
 def escalation_figures(alerts: Sequence[tuple[bool, bool]]) -> dict[str, Any]:
     """Precision and recall of escalation alerts over ``(alert raised, labelled true)``.
 
@@ -287,8 +375,25 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Command line: ``duplicates|clusters --data FILE [--baseline tfidf]``; prints figures
     as the last line."""
     parser = argparse.ArgumentParser(prog="triage_eval", description=__doc__.split("\n")[0])
-    parser.add_argument("task", choices=("duplicates", "clusters"))
+    parser.add_argument("task", choices=("duplicates", "clusters", "replay"))
     parser.add_argument("--data", required=True, help="JSON Lines file of labelled reports")
+    parser.add_argument(
+        "--fixes",
+        type=int,
+        default=20,
+        help="replay only: how many misplacements the simulated manager fixes",
+    )
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=0.3,
+        help="replay only: the share of reports, in time order, the manager works on",
+    )
+    parser.add_argument(
+        "--no-learning",
+        action="store_true",
+        help="replay only: the manager's fixes teach the engine nothing (the comparison)",
+    )
     parser.add_argument(
         "--baseline",
         choices=("tfidf",),
@@ -311,6 +416,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     rows = read_jsonl(args.data)
     if args.task == "duplicates":
         result = run_duplicates(rows, baseline=args.baseline)
+    elif args.task == "replay":
+        result = run_replay(rows, args.fixes, learn=not args.no_learning, window=args.window)
     else:
         result = run_clusters(rows, **options)
     print(json.dumps(result, ensure_ascii=False))

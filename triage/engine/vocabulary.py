@@ -113,6 +113,12 @@ GLOSSARY: dict[str, str] = {
     "deleted": "terhapus", "erased": "terhapus", "wiped": "terhapus",
     "stuck": "stuck", "logo": "logo", "bootloop": "bootloop", "freeze": "hang",
     "freezes": "hang", "frozen": "hang", "hang": "hang", "hangs": "hang",
+    "dies": "mati", "died": "mati", "dying": "mati", "shut": "mati", "shuts": "mati",
+    "shutdown": "mati", "flicker": "kedip", "flickers": "kedip", "flickering": "kedip",
+    "blinking": "kedip", "ads": "iklan", "ad": "iklan", "advert": "iklan", "touch": "sentuh",
+    "slowly": "lemot", "heating": "panas", "heats": "panas", "overheats": "panas",
+    "record": "rekam", "recording": "rekam", "mic": "mic", "microphone": "mic",
+    "keyboard": "keyboard", "connect": "konek", "connection": "koneksi",
 }
 
 # Names of several words that must stay one token, so their words do not read as symptoms
@@ -167,7 +173,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("overheat", "symptom", "critical",
        "panas | kepanasan | cepat panas | terlalu panas | panas banget | anget | hangat | "
        "overheat* | over heat | heat up | heats up | heating | hot | too hot | very hot | "
-       "burning hot | suhu tinggi | suhu naik"),
+       "burning hot | suhu tinggi | suhu naik | "
+       "anget banget | panas sekali | mendidih | gets hot | running hot | thermal | "
+       "throttl*"),
     _c("battery_swelling", "symptom", "critical",
        "kembung | menggembung | gembung | mengembung | bengkak | membengkak | menggelembung | "
        "swell* | swollen | bulging | bulge* | puffy | puffed up | casing terangkat | "
@@ -188,7 +196,12 @@ CONCEPTS: tuple[Concept, ...] = (
        "mentok di logo | mentok logo | nyangkut di logo | restart terus | restart terus menerus | "
        "mati nyala terus | hidup mati terus | stuck on logo | stuck at logo | stuck on boot | "
        "stuck at boot | keeps restarting | keeps rebooting | restart loop | reboot loop | "
-       "fastboot terus | masuk fastboot | recovery terus | stuck on mi logo | stuck di fastboot"),
+       "fastboot terus | masuk fastboot | recovery terus | stuck on mi logo | stuck di fastboot | "
+       "muter logo | muter muter logo | muter terus logo | logo terus | cuma sampai logo | "
+       "sampai logo | reboot terus | nyala mati terus | hidup mati | nyala mati | mati hidup | "
+       "stuck boot | stuck at the logo | stuck on the logo | stuck on boot screen | gagal boot | "
+       "tidak bisa boot | tidak bisa masuk menu | tidak bisa masuk sistem | can't boot | "
+       "cannot boot | boot failure | masuk recovery | mode recovery | stuck recovery"),
     _c("dead_device", "symptom", "critical",
        "mati total | tidak bisa nyala | tidak mau nyala | tidak nyala | tidak bisa hidup | "
        "tidak mau hidup | tidak bisa dihidupkan | tidak bisa menyala | tidak menyala | "
@@ -199,7 +212,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "tidak berfungsi sama sekali | tidak fungsi sama sekali | tidak nyala sama sekali | "
        "tidak hidup sama sekali | tidak bisa hidup sama sekali | mati sama sekali | "
        "rusak total | does nothing at all | doesn't work at all | does not work at all | "
-       "tidak bisa on | tidak mau on | won't boot | doesn't boot | will not boot"),
+       "tidak bisa on | tidak mau on | won't boot | doesn't boot | will not boot | "
+       "mati suri | tidak ada tanda kehidupan | no sign of life | bricked | "
+       "won't power up | no power | mati setelah update | mati habis update | "
+       "dead after update | died after update"),
     # Broken, without saying which part: a problem of its own unless a part or function
     # is named just before it ("kamera rusak" is the camera broken; see GENERIC_SYMPTOMS).
     _c("broken", "symptom", "major",
@@ -221,7 +237,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "sim | sim card | kartu sim | simcard | provider | operator | data seluler | mobile data"),
     _c("charging", "function", "major",
        "cas | charger | charging | isi daya | mengisi daya | pengisian | fast charging | "
-       "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c"),
+       "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c | "
+       "ngecas | ngisi | isi ulang | colokan | charging port | port cas | kabel cas"),
     _c("camera", "function", "major",
        "kamera | camera | kamera depan | kamera belakang | front camera | rear camera | "
        "selfie | ultrawide | ultra wide | lensa | lens"),
@@ -248,10 +265,13 @@ CONCEPTS: tuple[Concept, ...] = (
        "layar tidak bisa disentuh | touch not working | unresponsive touch | "
        "screen unresponsive | pencet sendiri | klik sendiri | ketik sendiri | "
        "buka aplikasi sendiri | touches by itself | taps by itself | types by itself | "
-       "registers touches | phantom touch* | random touches"),
+       "registers touches | phantom touch* | random touches | "
+       "gerak sendiri | layar gerak sendiri | kepencet sendiri | ketekan sendiri | "
+       "touch sendiri | touch error | touch eror"),
     _c("screen_flicker", "symptom", "major",
        "layar kedip | layar berkedip | layar kedip kedip | layar flicker | "
-       "screen flicker* | display flicker* | screen blinking | flicker* | kedip kedip"),
+       "screen flicker* | display flicker* | screen blinking | flicker* | kedip kedip | "
+       "kedap kedip | kelap kelip | berkedip kedip | layar kelip"),
     _c("black_screen", "symptom", "major",
        "layar hitam | layar gelap | layar blank | black screen | blank screen | "
        "screen went black | screen goes black"),
@@ -259,7 +279,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "restart sendiri | reboot sendiri | mati sendiri | mati mendadak | tiba tiba mati | "
        "tiba tiba restart | random restart | random reboot | restarts by itself | "
        "reboots by itself | turns off by itself | shuts down | shut down randomly | "
-       "sudden shutdown | random shutdown"),
+       "sudden shutdown | random shutdown | "
+       "restart tiba tiba | reboot tiba tiba | sering restart | suka restart | "
+       "auto restart | auto reboot | restart otomatis | shuts off | turns off randomly | "
+       "restarts randomly | reboots randomly | keeps shutting down | keeps turning off"),
     _c("no_sim", "symptom", "major",
        "sim tidak terbaca | sim tidak terdeteksi | sim tidak kebaca | sim tidak kedetek | "
        "kartu sim tidak terbaca | kartu sim tidak kebaca | no sim | no sim card | "
@@ -274,22 +297,39 @@ CONCEPTS: tuple[Concept, ...] = (
        "cuma bertahan | hanya bertahan | tidak tahan lama | tidak awet | cepat drop | "
        "baterai tidak tahan | doesn't last | does not last | barely lasts | "
        "battery draining | battery drains | drains fast | battery life | sot | "
-       "screen on time | dies quickly | dies fast"),
+       "screen on time | dies quickly | dies fast | "
+       "cepat lowbat | lowbat | low bat | baterai bocor | persen cepat turun | "
+       "cepat turun | battery dies | battery health | kesehatan baterai | drains quickly | "
+       "drains overnight | boros banget"),
     _c("lag", "symptom", "minor",
        "lag | lemot | lelet | lambat | patah patah | ngadat | hang | freeze | "
        "frozen | freezing | stutter* | slow | sluggish | laggy | frame drop | fps drop | "
-       "fps turun | tersendat | macet | delay"),
+       "fps turun | tersendat | macet | delay | "
+       "ngelemot | berat | loading lama | lama loading | lama buka | jank | choppy | "
+       "stutters | macet macet"),
     _c("app_crash", "symptom", "minor",
        "force close | fc | keluar sendiri | aplikasi keluar | tertutup sendiri | crash* | "
        "not responding | tidak merespon | stopped working | berhenti sendiri | "
-       "keeps stopping | terus berhenti"),
+       "keeps stopping | terus berhenti | "
+       "close sendiri | ke close | keclose | aplikasi tertutup | keluar tiba tiba | "
+       "crash terus | app closes | force stop | berhenti bekerja | telah berhenti | "
+       "has stopped | keeps closing"),
     _c("glitch", "symptom", "minor",
        "bug | glitch* | error | eror | suara pecah | gambar pecah | foto pecah | "
        "video pecah | kresek | krasak krusuk | crackl* | distort* | "
-       "tidak muncul | notifikasi telat | notif telat | notif tidak muncul | "
-       "notification delay | delayed notification | notifications late | blur | buram | "
+       "tidak muncul | blur | buram | "
        "burem | tidak fokus | out of focus | blurry | noise | grainy | "
        "animasi patah | icon hilang | ikon hilang | tampilan berantakan | ui bug"),
+    _c("notification", "symptom", "minor",
+       "notifikasi telat | notif telat | notif tidak muncul | notif tidak masuk | notif delay | "
+       "notif baru masuk | notifikasi tidak muncul | notifikasi tidak masuk | "
+       "notifikasi baru masuk | notification delay | delayed notification | "
+       "notifications late | no notifications | notifications don't show | "
+       "notifications not showing"),
+    # Advertising pushed by the system or its apps.
+    _c("ads", "symptom", "minor",
+       "iklan | banyak iklan | iklan muncul | popup iklan | pop up iklan | ads | adware | "
+       "advertisement | pop up ads | popup ads"),
     # --- suggestions
     _c("feature_request", "request", "suggestion",
        "saran | usul | usulan | masukan | request | req | tambah fitur | tambahkan fitur | "

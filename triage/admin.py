@@ -246,6 +246,10 @@ class ClusterAdmin(admin.ModelAdmin):
             request, {"title": _("Cluster queue"), **(extra_context or {})}
         )
 
+    def view_on_site(self, obj: Cluster) -> str:
+        """The cluster as fans see it."""
+        return reverse("triage:cluster", args=[obj.pk])
+
     # --- the queue's columns: what a manager decides on, and on a phone one card a row
 
     @admin.display(description=_("cluster"), ordering="label")
@@ -653,6 +657,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 class MergeRecordAdmin(admin.ModelAdmin):
     list_display = ["merged_at", "absorbed_shown", "kept_shown", "moved", "merged_by",
                     "undone_at"]  # fmt: skip
+    list_display_links = ["merged_at"]
     list_select_related = ["absorbed", "kept", "merged_by"]
     readonly_fields = ["absorbed_shown", "kept_shown", "moved", "status_before", "merged_by",
                        "merged_at", "undone_at"]  # fmt: skip
@@ -729,6 +734,9 @@ class AlertAdmin(admin.ModelAdmin):
         product = alert.product or (alert.cluster.product if alert.cluster_id else None)
         return product.marketing_name if product else "—"
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Alerts"), **(extra_context or {})})
+
     @admin.action(description=_("Close the selected alerts"), permissions=["change"])
     def close(self, request, queryset):
         closed = queryset.filter(closed_at=None).update(
@@ -746,16 +754,36 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(TriageEvent)
 class TriageEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "what", "cluster", "thread", "actor", "note"]
+    list_display = ["created_at", "what", "cluster_shown", "thread_shown", "actor_shown", "note"]
     list_filter = ["action"]
     list_select_related = ["cluster", "thread", "actor"]
     search_fields = ["note"]
-    readonly_fields = ["created_at", "action", "what", "cluster", "thread", "actor", "note"]
+    readonly_fields = ["created_at", "action", "what", "cluster_shown", "thread", "actor_shown",
+                       "note"]  # fmt: skip
     fields = readonly_fields
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Audit log"), **(extra_context or {})})
 
     @admin.display(description=_("what happened"))
     def what(self, event: TriageEvent) -> str:
         return wording.event_text(event)
+
+    @admin.display(description=_("cluster"), ordering="cluster")
+    def cluster_shown(self, event: TriageEvent):
+        return _cluster_link(event.cluster)
+
+    @admin.display(description=_("thread"))
+    def thread_shown(self, event: TriageEvent):
+        if event.thread_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', event.thread.get_absolute_url(), event.thread.title[:80]
+        )
+
+    @admin.display(description=_("by"), ordering="actor")
+    def actor_shown(self, event: TriageEvent) -> str:
+        return str(event.actor) if event.actor_id else _("engine")
 
     def has_add_permission(self, request):
         return False

@@ -475,4 +475,4 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.webhook}"
+        return f"{self.get_event_display()} → {self.webhook}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -428,6 +429,14 @@ def duration(value: timedelta | None) -> str:
         return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
     days = hours // 24
     return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+
+
+def ago(moment) -> str:
+    """How long ago a moment was: “3 hours ago”, or “just now”."""
+    span = timezone.now() - moment
+    if span < timedelta(minutes=1):
+        return _("just now")
+    return _("%(span)s ago") % {"span": duration(span)}
 
 
 def heat_explanation() -> str:

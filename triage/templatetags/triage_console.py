@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils import timezone
 
 from triage import wording
 
@@ -18,8 +17,8 @@ def span(value: timedelta | None) -> str:
 
 @register.filter
 def ago(value: datetime | None) -> str:
-    """How long ago a moment was, as a span: “3 hours”."""
-    return wording.duration(timezone.now() - value) if value else ""
+    """How long ago a moment was: “3 hours ago”, or “just now”."""
+    return wording.ago(value) if value else ""
 
 
 @register.filter

@@ -207,3 +207,28 @@ def test_medians_are_per_product_over_the_last_90_days(phones):
     assert rows[None]["answer"] == {"median": timedelta(hours=5, minutes=30), "clusters": 4}
     assert rows[A55]["fix"] == {"median": timedelta(days=4), "clusters": 1}
     assert rows[RN13P]["fix"] == {"median": None, "clusters": 0}
+
+
+def test_the_cluster_page_costs_the_same_whatever_its_history(
+    client, manager, post, django_capture_on_commit_callbacks
+):
+    """Every kind of audit event (alerts, merges, status with a version, replies) is put
+    into words from what the page already read: no query per event."""
+    first = post("Kamera force close", "kamera force close tiap dibuka")
+    camera = cluster_of(first)
+    client.force_login(manager)
+    page = f"{QUEUE}{camera.pk}/change/"
+    ReplyTemplate.objects.create(name="t", body_id="x", body_en="y")
+    cost = _count_queries(client, page)
+    for n, problem in enumerate(("sinyal hilang no service", "baterai kembung parah")):
+        other = cluster_of(post(f"Lain {n}", problem))
+        services.open_alert(Alert.Kind.SPIKE, cluster=other, data=SPIKE)
+        record = services.merge_clusters(camera, other, actor=manager, note="sama")
+        services.unmerge(record, actor=manager)
+        services.merge_clusters(camera, other, actor=manager)
+    services.open_alert(Alert.Kind.SPIKE, cluster=camera, data=SPIKE)
+    services.forward_cluster(camera, actor=manager, ticket_url="https://jira.example.com/C-2")
+    services.set_status(camera, ClusterStatus.FIXED, actor=manager, fixed_in="A556XXU4")
+    answer(camera, manager, django_capture_on_commit_callbacks)
+    services.set_severity(camera, "critical", actor=manager, reason="data hilang")
+    assert _count_queries(client, page) == cost

@@ -26,6 +26,8 @@ CONCEPTS = {
     "data_loss": gettext_lazy("data loss"),
     "bootloop": gettext_lazy("stuck restarting at boot"),
     "dead_device": gettext_lazy("phone dead"),
+    "broken": gettext_lazy("broken"),
+    "packaging": gettext_lazy("damaged packaging"),
     "calls": gettext_lazy("calls"),
     "signal": gettext_lazy("signal"),
     "charging": gettext_lazy("charging"),
@@ -56,7 +58,10 @@ ESCALATION = {
     "anger": gettext_lazy("is angry"),
     "public": gettext_lazy("threatens to go public"),
     "legal": gettext_lazy("threatens legal action"),
-    "unanswered": gettext_lazy("has waited without an answer"),
+    "unanswered": gettext_lazy("says nobody answered"),
+    "waiting": gettext_lazy("has waited a long time"),
+    "warning": gettext_lazy("tells others not to buy"),
+    "demand": gettext_lazy("wants their money back"),
     "safety": gettext_lazy("mentions a safety risk"),
     "shouting": gettext_lazy("shouts"),
     "capitals": gettext_lazy("writes in capitals"),
@@ -103,6 +108,10 @@ _SEVERITY_FORMS = [
     ("plain", re.compile(rf"^{_TERM} {_CONCEPT}: (?P<level>\w+)$")),
     ("request", re.compile(r"^request words: (?P<terms>.+)$")),
     ("none", re.compile(r"^no symptom words found: minor by default$")),
+    (
+        "neighbours",
+        re.compile(r"^no symptom words found: (?P<level>\w+) like (?P<count>\d+) similar report"),
+    ),
 ]
 _REPR_RE = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 SUGGESTION_SUFFIX = " (in a suggestion)"
@@ -132,6 +141,13 @@ def severity_phrase(reason: str) -> str:
     form = found["form"]
     if form == "none":
         phrase = _("no symptom words, so minor by default")
+    elif form == "neighbours":
+        count = int(found["count"])
+        phrase = ngettext(
+            "no symptom words, so %(level)s like %(n)s similar report",
+            "no symptom words, so %(level)s like %(n)s similar reports",
+            count,
+        ) % {"level": LEVELS.get(found["level"], found["level"]), "n": count}
     elif form == "request":
         phrase = _("asks for something (%(words)s)") % {"words": quoted(found["terms"])}
     elif form == "negated":
@@ -196,11 +212,18 @@ def severity_explanation(cluster) -> str:
 # --- the engine's escalation reasons (triage/engine/escalation.py) ----------------------
 
 _ESCALATION_FORMS = [
-    ("unanswered", re.compile(r"^unanswered: waiting '(?P<term>.+)'$")),
+    # Written by engines before November 2026, still in stored rows.
+    ("waiting", re.compile(r"^unanswered: waiting '(?P<term>.+)'$")),
+    ("public", re.compile(r"^public: '(?P<term>.+?)' \+ '(?P<marker>.+?)'$")),
     ("safety", re.compile(rf"^safety: {_TERM} {_CONCEPT}$")),
     ("shouting", re.compile(r"^anger: repeated '(?P<term>!!!)'$")),
     ("capitals", re.compile(r"^anger: written in capitals$")),
-    ("words", re.compile(rf"^(?P<category>anger|unanswered|public|legal): {_TERM}$")),
+    (
+        "words",
+        re.compile(
+            rf"^(?P<category>anger|unanswered|waiting|warning|demand|public|legal): {_TERM}$"
+        ),
+    ),
 ]
 
 
@@ -213,6 +236,8 @@ def read_escalation_reason(reason: str) -> tuple[str, str] | None:
             category = found.get("category") or form
             if form == "safety":
                 return category, f"{concept(found['concept'])}: “{found['term']}”"
+            if form == "public":  # a verb of publishing and a network: “posting” … “tiktok”
+                return category, f"“{found['term']}” … “{found['marker']}”"
             return category, f"“{found['term']}”" if found.get("term") else ""
     return None
 

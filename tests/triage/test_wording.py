@@ -75,20 +75,25 @@ def test_the_engines_severity_evidence_reads_as_a_sentence_in_each_language():
 
 def test_escalation_words_are_grouped_by_what_they_mean():
     reasons = [
-        "public: 'instagram'",
         "public: 'viralin'",
-        "unanswered: waiting 'sudah 6 bulan'",
+        "public: 'posting' + 'tiktok'",
+        "waiting: 'sudah 6 bulan'",
+        "demand: 'refund'",
         "safety: 'panas' (overheat)",
         "anger: repeated '!!!'",
         "anger: written in capitals",
     ]
     assert in_language("en", wording.escalation_text, reasons) == (
-        "threatens to go public (“instagram”, “viralin”); has waited without an answer "
-        "(“sudah 6 bulan”); mentions a safety risk (overheating: “panas”); shouts (“!!!”); "
-        "writes in capitals"
+        "threatens to go public (“viralin”, “posting” … “tiktok”); has waited a long time "
+        "(“sudah 6 bulan”); wants their money back (“refund”); mentions a safety risk "
+        "(overheating: “panas”); shouts (“!!!”); writes in capitals"
     )
-    assert "mengancam membawanya ke publik (“instagram”, “viralin”)" in in_language(
+    assert "mengancam membawanya ke publik (“viralin”, “posting” … “tiktok”)" in in_language(
         "id", wording.escalation_text, reasons
+    )
+    # Written by the engine before its November 2026 rules, still in stored rows.
+    assert in_language("en", wording.escalation_text, ["unanswered: waiting 'sudah 6 bulan'"]) == (
+        "has waited a long time (“sudah 6 bulan”)"
     )
 
 

@@ -336,8 +336,8 @@ class TriageEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("triage event")
-        verbose_name_plural = _("triage events")
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -81,6 +81,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name="triageevent",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log",
+            },
+        ),
         migrations.AddField(
             model_name="cluster",
             name="first_answered_at",

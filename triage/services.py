@@ -23,14 +23,15 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.dispatch import Signal
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import COMMUNITY_MANAGER
 from forum import services as forum_services
-from forum.models import VISIBLE, Kind, MeToo, Notification, Product, Status, Thread
-from triage import engine, index
+from forum.models import VISIBLE, Kind, MeToo, Notification, Post, Product, Status, Thread
+from triage import engine, index, selectors, wording
 from triage.engine.spread import SpreadFigures, detect_spike, heat
 from triage.models import (
     SEVERITY_RANK,
@@ -66,6 +67,8 @@ ENGINE_VERSION = "1"
 PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.
 SEVERITY_SHARE = 0.25
+# The engine's reasons kept with a cluster's severity: the commonest among its threads.
+EVIDENCE_REASONS = 5
 DAILY_DAYS = 30
 # Similar threads whose severity a thread without symptom words may borrow.
 NEIGHBOURS = 5
@@ -73,6 +76,9 @@ NEIGHBOURS = 5
 SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
 ESCALATING = engine.ALERT_SCORE
+
+# Statuses that mean engineering has the problem: the first one ends "time to forward".
+ENGINEERING_HAS_IT = (ClusterStatus.FORWARDED, ClusterStatus.ACKNOWLEDGED)
 
 # What fans see on their threads for each cluster status.
 THREAD_STATUS = {
@@ -169,9 +175,12 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
         open_alert(
             Alert.Kind.ESCALATION,
             cluster=cluster,
-            message=_("Going public? “%(title)s”: %(words)s")
-            % {"title": thread.title[:120], "words": ", ".join(row.escalation_reasons[:4])},
-            data={"thread": thread.pk, "score": row.escalation},
+            data={
+                "thread": thread.pk,
+                "title": thread.title[:120],
+                "reasons": row.escalation_reasons[:4],
+                "score": row.escalation,
+            },
         )
     return row
 
@@ -253,7 +262,6 @@ def _open_cluster(key: int, thread: Thread, product_id: int | None, row: ThreadT
                 kind=Kind.SUGGESTION if thread.kind == Kind.SUGGESTION else Kind.PROBLEM,
                 label=thread.title[:300],
                 severity=row.severity,
-                severity_reason="; ".join(row.severity_reasons),
                 first_seen=thread.created_at,
                 last_seen=thread.created_at,
             )
@@ -347,10 +355,16 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
     votes: dict[int, Counter] = defaultdict(Counter)
     for r in members.values("triage__cluster_id", "triage__severity").annotate(n=Count("id")):
         votes[r["triage__cluster_id"]][r["triage__severity"]] = r["n"]
-    reasons = dict(
-        ThreadTriage.objects.filter(cluster_id__in=ids)
-        .order_by("cluster_id", "-triaged_at")
-        .values_list("cluster_id", "severity_reasons")
+    reasons: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for cid, level, thread_reasons in ThreadTriage.objects.filter(
+        cluster_id__in=ids, thread__is_deleted=False, thread__is_hidden=False
+    ).values_list("cluster_id", "severity", "severity_reasons"):
+        reasons[cid, level].update(set(thread_reasons))
+    answered = dict(
+        Post.objects.filter(VISIBLE, is_official=True, thread__in=members)
+        .values("thread__triage__cluster_id")
+        .annotate(first=Min("created_at"))
+        .values_list("thread__triage__cluster_id", "first")
     )
     escalation_words = dict(
         ThreadTriage.objects.filter(cluster_id__in=ids, escalation__gt=0)
@@ -369,6 +383,7 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
                 c.updated_at = now
             continue
         c.threads, c.me_too, c.replies = s["threads"], s["me_too"] or 0, s["replies"] or 0
+        c.first_answered_at = answered.get(c.pk)
         c.reporters = len(people[c.pk])
         c.first_seen, c.last_seen = s["first"], s["last"]
         c.reports_24h, c.reports_prev_24h = s["recent"], s["previous"]
@@ -386,12 +401,11 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
         if c.severity_source == Source.ENGINE:
             level, count = _cluster_severity(votes[c.pk], c.threads)
             c.severity = level
-            why = "; ".join(reasons.get(c.pk) or [])
-            c.severity_reason = _("%(count)s of %(total)s reports: %(level)s. %(why)s") % {
+            c.severity_reason = ""
+            c.severity_evidence = {
                 "count": count,
                 "total": c.threads,
-                "level": level,
-                "why": why,
+                "reasons": [r for r, _n in reasons[c.pk, level].most_common(EVIDENCE_REASONS)],
             }
         c.heat = heat(
             SpreadFigures(
@@ -430,6 +444,8 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
             "per_100k_devices",
             "severity",
             "severity_reason",
+            "severity_evidence",
+            "first_answered_at",
             "heat",
             "updated_at",
         ],
@@ -480,19 +496,10 @@ def _check_regression(cluster: Cluster, thread: Thread) -> None:
         thread.firmware, cluster.fixed_in
     ):
         return
-    set_status(
-        cluster,
-        ClusterStatus.REGRESSED,
-        note=_("Reported again on %(firmware)s, at or after the fix in %(fixed)s.")
-        % {"firmware": thread.firmware, "fixed": cluster.fixed_in},
-    )
-    open_alert(
-        Alert.Kind.REGRESSION,
-        cluster=cluster,
-        message=_("Regression: “%(label)s” reported on %(firmware)s after the fix in %(fixed)s")
-        % {"label": cluster.label, "firmware": thread.firmware, "fixed": cluster.fixed_in},
-        data={"thread": thread.pk, "firmware": thread.firmware, "fixed_in": cluster.fixed_in},
-    )
+    versions = {"firmware": thread.firmware, "fixed_in": cluster.fixed_in}
+    log_event(TriageEvent.Action.REGRESSED, cluster=cluster, thread=thread, **versions)
+    set_status(cluster, ClusterStatus.REGRESSED)
+    open_alert(Alert.Kind.REGRESSION, cluster=cluster, data={"thread": thread.pk, **versions})
 
 
 def set_status(
@@ -519,7 +526,18 @@ def set_status(
             cluster.ticket_url = ticket_url.strip()
         if old == (cluster.status, cluster.fixed_in, cluster.ticket_url):
             return False
-        cluster.save(update_fields=["status", "fixed_in", "ticket_url", "updated_at"])
+        now = timezone.now()
+        if status in ENGINEERING_HAS_IT and cluster.forwarded_at is None:
+            cluster.forwarded_at = now
+        if status != ClusterStatus.FIXED:
+            cluster.fixed_at = None
+        elif old[0] != ClusterStatus.FIXED:
+            cluster.fixed_at = now
+        cluster.save(
+            update_fields=[
+                "status", "fixed_in", "ticket_url", "forwarded_at", "fixed_at", "updated_at"
+            ]
+        )  # fmt: skip
         log_event(
             TriageEvent.Action.STATUS,
             cluster=cluster,
@@ -603,40 +621,56 @@ def forward_cluster(
 # --- alerts and spikes --------------------------------------------------------------------
 
 
-def open_alert(kind: str, *, message: str, cluster=None, product=None, data=None) -> Alert | None:
-    """Open an alert unless the same one is already open; mail community managers."""
+def open_alert(kind: str, *, cluster=None, product=None, data=None) -> Alert | None:
+    """Open an alert unless the same one is already open; mail community managers.
+
+    ``data`` holds what happened as figures and the posts' own words (see
+    ``triage.wording.alert_text``), so every reader gets it in their language.
+    """
     if Alert.objects.filter(kind=kind, cluster=cluster, product=product, closed_at=None).exists():
         return None
-    alert = Alert.objects.create(
-        kind=kind, cluster=cluster, product=product, message=message[:300], data=data or {}
+    alert = Alert.objects.create(kind=kind, cluster=cluster, product=product, data=data or {})
+    log_event(
+        TriageEvent.Action.ALERT,
+        cluster=cluster,
+        alert=alert.pk,
+        kind=kind,
+        product=product.marketing_name if product else "",
+        figures=alert.data,
     )
-    log_event(TriageEvent.Action.ALERT, cluster=cluster, note=alert.message, kind=kind)
     transaction.on_commit(lambda: _mail_managers(alert.pk))
+    with translation.override("en"):  # engineering's language, as in the feed
+        message = wording.alert_text(alert)
     _emit(
         WebhookEvent.ALERT_OPENED,
         cluster.pk if cluster else None,
         alert=alert.pk,
         kind=kind,
-        message=alert.message,
+        message=message,
         product=product.pk if product else None,
     )
     return alert
 
 
 def _mail_managers(alert_id: int) -> None:
-    alert = Alert.objects.get(pk=alert_id)
-    recipients = list(
+    """Mail the alert to every community manager, each in their own language."""
+    alert = Alert.objects.select_related("cluster", "product", "cluster__product").get(pk=alert_id)
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for email, language in (
         User.objects.filter(groups__name=COMMUNITY_MANAGER, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if recipients:
-        send_mail(
-            subject=f"[Tanggap] {alert.message}",
-            message=f"{alert.message}\n\n{alert.data}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
+        .values_list("email", "preferred_language")
+    ):
+        by_language[language or settings.LANGUAGE_CODE].append(email)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            context = {"alert": alert, "text": wording.alert_text(alert)}
+            send_mail(
+                subject=render_to_string("triage/email/alert_subject.txt", context).strip(),
+                message=render_to_string("triage/email/alert.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
     Alert.objects.filter(pk=alert_id).update(mailed_at=timezone.now())
 
 
@@ -718,34 +752,12 @@ def detect_spikes(now: datetime | None = None) -> list[Alert]:
                 "p_value": spike.p_value,
             }
             if group == "cluster":
-                cluster = Cluster.objects.get(pk=key)
                 alert = open_alert(
-                    Alert.Kind.SPIKE,
-                    cluster=cluster,
-                    data=figures,
-                    message=_("Spike: %(n)s reports in %(h)s h (about %(e)s expected): “%(label)s”")
-                    % {
-                        "n": spike.observed,
-                        "h": spike.window_hours,
-                        "e": round(spike.expected, 1),
-                        "label": cluster.label,
-                    },
+                    Alert.Kind.SPIKE, cluster=Cluster.objects.get(pk=key), data=figures
                 )
             else:
-                product = Product.objects.get(pk=key)
                 alert = open_alert(
-                    Alert.Kind.PRODUCT_SPIKE,
-                    product=product,
-                    data=figures,
-                    message=_(
-                        "Spike on %(product)s: %(n)s reports in %(h)s h (about %(e)s expected)"
-                    )
-                    % {
-                        "product": product,
-                        "n": spike.observed,
-                        "h": spike.window_hours,
-                        "e": round(spike.expected, 1),
-                    },
+                    Alert.Kind.PRODUCT_SPIKE, product=Product.objects.get(pk=key), data=figures
                 )
             if alert:
                 opened.append(alert)
@@ -791,8 +803,9 @@ def consolidate_clusters() -> engine.Consolidation:
             log_event(
                 TriageEvent.Action.MERGED,
                 cluster=kept,
+                kept=kept.pk,
                 absorbed=gone.pk,
-                note=_("Merged automatically by the batch pass"),
+                batch=True,
             )
             touched |= {kept.pk, gone.pk}
         for thread_key, old_key, new_key in result.moves:
@@ -1145,37 +1158,36 @@ def move_threads(
     return target
 
 
-def _fill(text: str, cluster: Cluster) -> str:
-    product = cluster.product.marketing_name if cluster.product_id else ""
-    return text.replace("{fixed_in}", cluster.fixed_in or "").replace("{product}", product)
+def post_official_reply(cluster: Cluster, reply: ReplyTemplate, *, actor: User) -> int:
+    """Post one official reply in every visible member thread of ``cluster``.
 
-
-def post_official_reply(cluster: Cluster, template: ReplyTemplate, *, actor: User) -> int:
-    """Post one official reply from ``template`` in every visible member thread.
-
+    ``reply`` is a saved template or an unsaved one written for this cluster alone.
     Each thread gets the text in its author's language (Indonesian unless they chose
-    English), with ``{fixed_in}`` and ``{product}`` filled in; followers are notified
-    by the forum as for any official answer. Two reads, then one ``create_post`` per
-    thread. Returns how many threads were answered.
+    English), with ``{fixed_in}`` and ``{product}`` filled in (exactly what
+    ``selectors.official_reply_preview`` showed); followers are notified by the forum as
+    for any official answer. Two reads, then one ``create_post`` per thread. Returns
+    how many threads were answered.
     """
     if not actor.is_staff:
         raise TriageError(_("Only staff post official replies."), code="not_staff")
     cluster = Cluster.objects.select_related("product").get(pk=cluster.pk)
     threads = list(
-        Thread.objects.filter(VISIBLE, triage__cluster=cluster)
+        selectors.reply_threads(cluster)
         .select_related("author")
         .only("id", "locked", "author__id", "author__preferred_language", "author__is_staff")
         .order_by("id")
     )
-    bodies = {"id": _fill(template.body_id, cluster), "en": _fill(template.body_en, cluster)}
+    bodies = selectors.reply_bodies(cluster, reply)
+    languages: Counter = Counter()
     with transaction.atomic():
         for thread in threads:
-            language = thread.author.preferred_language if thread.author_id else ""
-            forum_services.create_post(
-                author=actor, thread=thread, body=bodies["en" if language == "en" else "id"]
+            language = selectors.reply_language(
+                thread.author.preferred_language if thread.author_id else ""
             )
+            languages[language] += 1
+            forum_services.create_post(author=actor, thread=thread, body=bodies[language])
         log_event(
-            TriageEvent.Action.REPLIED, cluster=cluster, actor=actor, note=template.name,
-            template=template.pk, threads=len(threads),
+            TriageEvent.Action.REPLIED, cluster=cluster, actor=actor, template=reply.pk,
+            name=reply.name, threads=len(threads), languages=dict(languages),
         )  # fmt: skip
     return len(threads)

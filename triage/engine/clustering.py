@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from triage.engine.labels import keywords
 from triage.engine.similarity import HUB_EXACT_MAX, SimilarityIndex
 
 # Chosen on labelled data (docs/engine.md): join above THRESHOLD, merge two clusters whose
@@ -635,7 +636,8 @@ class ClusterIndex:
     def label(
         self, cluster: Hashable, n_terms: int = 5, hidden: Collection[Hashable] = ()
     ) -> ClusterLabel:
-        """The most distinctive terms of a cluster and the title of its most central thread.
+        """The distinctive content words of a cluster (see :func:`labels.keywords`), its
+        strongest concepts and the title of its most central thread.
 
         Threads in ``hidden`` (taken down by a moderator) are left out, so nothing of
         theirs shows as the cluster's label; with none left the label is empty.
@@ -647,23 +649,24 @@ class ClusterIndex:
             return ClusterLabel((), "", ())
         matrix = self.index.matrix()[rows]
         centroid = np.asarray(matrix.sum(axis=0)).ravel()
+        used = matrix.getnnz(axis=0)
         names = self.index.term_names
-        order = np.argsort(-centroid)
-        words: list[str] = []
-        concepts: list[str] = []
-        for tid in order.tolist():
-            if centroid[tid] <= 0 or (len(words) >= n_terms and len(concepts) >= 3):
-                break
-            name = names[tid]
-            if name.startswith("w:#"):
-                if not name.endswith("~") and "@" not in name and len(concepts) < 3:
-                    concepts.append(name[3:])
-            elif (
-                name.startswith("w:")
-                and not name.startswith(("w:_", "w:="))
-                and len(words) < n_terms
-            ):
-                words.append(name[2:])
+        words: dict[str, list] = {}  # word -> [weight in body and title, threads using it]
+        concepts: list[tuple[float, str]] = []
+        for tid in np.flatnonzero(centroid > 0).tolist():
+            block, term = names[tid][:2], names[tid][2:]
+            if term[:1] == "#":
+                if block == "w:" and not term.endswith("~") and "@" not in term:
+                    concepts.append((-centroid[tid], term[1:]))
+            elif term[:1] not in ("_", "="):
+                # Body and title are blocks of their own: a word of the titles counts twice.
+                entry = words.setdefault(term, [0.0, 0])
+                entry[0] += float(centroid[tid])
+                entry[1] = max(entry[1], int(used[tid]))
         central = int(np.argmax(matrix @ centroid))
         title = self._titles.get(keys[int(rows[central])], "")
-        return ClusterLabel(tuple(words), title, tuple(concepts))
+        return ClusterLabel(
+            tuple(keywords(((w, *e) for w, e in words.items()), int(rows.size), n_terms)),
+            title,
+            tuple(c for _w, c in sorted(concepts)[:3]),
+        )

@@ -46,6 +46,8 @@ CONCEPTS = {
     "lag": gettext_lazy("slow or lagging"),
     "app_crash": gettext_lazy("apps closing by themselves"),
     "glitch": gettext_lazy("glitches"),
+    "notification": gettext_lazy("late or missing notifications"),
+    "ads": gettext_lazy("ads"),
     "feature_request": gettext_lazy("feature request"),
 }
 LEVELS = {

@@ -414,7 +414,7 @@ def test_an_edited_thread_is_read_again(post, django_capture_on_commit_callbacks
 def test_a_report_without_symptom_words_borrows_the_severity_of_similar_reports(post):
     for i in range(2):
         post(f"Bootloop setelah update {i}", "hp bootloop di logo setelah update OS2, logo terus")
-    vague = post("Muter di logo", "hp muter muter di logo setelah update OS2, logo terus")
+    vague = post("Cuma logo", "hp cuma nampilin logo doang setelah update OS2")
     triage = ThreadTriage.objects.get(thread=vague)
     assert triage.severity == "critical"
     assert triage.severity_reasons[0].startswith("no symptom words found: critical like 2")

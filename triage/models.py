@@ -303,6 +303,8 @@ class TriageEvent(models.Model):
         PRODUCT = "product", _("Product set")
         ALERT = "alert", _("Alert opened")
         REPLIED = "replied", _("Official reply posted")
+        LEARNED = "learned", _("Engine taught")
+        UNLEARNED = "unlearned", _("Lesson withdrawn")
 
     cluster = models.ForeignKey(
         Cluster,
@@ -411,6 +413,57 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.absorbed_id} → {self.kept_id}"
+
+
+class Lesson(models.Model):
+    """What one manager's correction taught the engine about one product's threads.
+
+    A merge or a move ties the most distinctive word of each side (``ties``: ``[a, b]``
+    pairs) and lowers the product's link threshold toward the similarity the manager
+    joined (``joined_at``); a split raises it above the one the manager separated
+    (``apart_at``). Every worker's index applies the lessons that are not withdrawn, in
+    order (``triage.engine.Lesson``); undoing the merge that taught one withdraws it.
+    """
+
+    class Source(models.TextChoices):
+        MERGE = "merge", _("merge")
+        MOVE = "move", _("move")
+        SPLIT = "split", _("split")
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    source = models.CharField(_("taught by"), max_length=8, choices=Source.choices)
+    merge = models.ForeignKey(
+        MergeRecord,
+        verbose_name=_("merge"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="lessons",
+    )
+    ties = models.JSONField(_("words tied"), default=list, blank=True)
+    joined_at = models.FloatField(_("similarity joined"), null=True, blank=True)
+    apart_at = models.FloatField(_("similarity separated"), null=True, blank=True)
+    taught_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("taught"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{a} = {b}" for a, b in self.ties) or str(self.get_source_display())
 
 
 class WebhookEvent(models.TextChoices):

@@ -39,6 +39,7 @@ from triage.models import (
     Cluster,
     ClusterStatus,
     Forward,
+    Lesson,
     MergeRecord,
     ReplyTemplate,
     Severity,
@@ -1052,6 +1053,8 @@ def merge_clusters(
             absorbed_status=absorbed.status,
             merged_by=actor,
         )
+        lesson = index.current_index().lesson_for_merge(kept.key, absorbed.key)
+        _teach(lesson, Lesson.Source.MERGE, cluster=kept, actor=actor, merge=record)
         _place(thread_ids, kept, actor, now)
         absorbed.merged_into = kept
         absorbed.status = ClusterStatus.DUPLICATE
@@ -1086,6 +1089,11 @@ def unmerge(record: MergeRecord, *, actor: User | None, note: str = "") -> Clust
         absorbed.merged_into = None
         absorbed.status = record.absorbed_status
         absorbed.save(update_fields=["merged_into", "status", "updated_at"])
+        for lesson in record.lessons.filter(withdrawn_at=None):
+            lesson.withdrawn_at = now
+            lesson.save(update_fields=["withdrawn_at"])
+            log_event(TriageEvent.Action.UNLEARNED, cluster=kept, actor=actor,
+                      lesson=lesson.pk, ties=lesson.ties)  # fmt: skip
         _place(thread_ids, absorbed, actor, now)
         record.undone_at = now
         record.save(update_fields=["undone_at"])
@@ -1128,6 +1136,7 @@ def move_threads(
     ids = [r.thread_id for r in rows]
     now = timezone.now()
     with transaction.atomic():
+        _learn_from_move(rows, target, actor)
         if target is None:
             first = rows[0].thread
             target = Cluster.objects.create(
@@ -1156,6 +1165,46 @@ def move_threads(
         )
         _after_manual_change({target.pk, *(r.cluster_id for r in rows if r.cluster_id)})
     return target
+
+
+def _learn_from_move(rows: list[ThreadTriage], target: Cluster | None, actor) -> None:
+    """What moving these threads teaches the engine: into ``target``, a lesson of joining;
+    out to a cluster of their own, one of separation from each cluster they left."""
+    cluster_index = index.current_index()
+    sources = Cluster.objects.filter(pk__in={r.cluster_id for r in rows})
+    keys = dict(sources.values_list("pk", "key"))
+    if target is not None:
+        lesson = cluster_index.lesson_for_move([r.thread_id for r in rows], target.key)
+        _teach(lesson, Lesson.Source.MOVE, cluster=target, actor=actor)
+        return
+    for cluster_id, key in keys.items():
+        moved = [r.thread_id for r in rows if r.cluster_id == cluster_id]
+        lesson = cluster_index.lesson_for_split(moved, key)
+        _teach(lesson, Lesson.Source.SPLIT, cluster=Cluster(pk=cluster_id), actor=actor)
+
+
+def _teach(
+    lesson: engine.Lesson | None, source: str, *, cluster: Cluster, actor, merge=None
+) -> None:
+    """Keep what a correction taught (if anything) and say so in the cluster's audit
+    trail, with the product's link threshold it leads to."""
+    if lesson is None or not (lesson.ties or lesson.joined_at or lesson.apart_at):
+        return
+    product_id, kind = lesson.product
+    row = Lesson.objects.create(
+        product_id=product_id,
+        kind=kind,
+        source=source,
+        merge=merge,
+        ties=[[t.a, t.b] for t in lesson.ties],
+        joined_at=round(lesson.joined_at, 4) if lesson.joined_at is not None else None,
+        apart_at=round(lesson.apart_at, 4) if lesson.apart_at is not None else None,
+        taught_by=actor,
+    )
+    link = engine.learned_link(index.stored_lessons(product_id=product_id, kind=kind))
+    log_event(TriageEvent.Action.LEARNED, cluster=cluster, actor=actor, lesson=row.pk,
+              ties=row.ties, joined_at=row.joined_at, apart_at=row.apart_at,
+              link=round(link, 3))  # fmt: skip
 
 
 def post_official_reply(cluster: Cluster, reply: ReplyTemplate, *, actor: User) -> int:

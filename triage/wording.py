@@ -400,6 +400,8 @@ def event_text(event) -> str:
                 product=data.get("product", ""),
             )
         }
+    if action in ("learned", "unlearned"):
+        return lesson_text(data, withdrawn=action == "unlearned")
     if action == "replied":
         n = data.get("threads", 0)
         if data.get("name"):
@@ -414,6 +416,35 @@ def event_text(event) -> str:
             n,
         ) % {"n": n}
     return str(event.get_action_display())
+
+
+def lesson_text(data: dict, *, withdrawn: bool = False) -> str:
+    """What a manager's correction taught the engine, or that it was withdrawn."""
+    ties = quoted(f"{a} = {b}" for a, b in data.get("ties") or [])
+    if withdrawn:
+        if ties:
+            return _("The merge was undone, so the engine no longer reads %(ties)s as one.") % {
+                "ties": ties
+            }
+        return _("The merge was undone, so what it taught the engine is withdrawn.")
+    parts = []
+    if ties:
+        parts.append(_("reads %(ties)s as the same in this product") % {"ties": ties})
+    if data.get("apart_at") is not None:
+        parts.append(
+            _("keeps reports %(score)s%% alike apart") % {"score": round(100 * data["apart_at"])}
+        )
+    elif data.get("joined_at") is not None:
+        parts.append(
+            _("puts reports %(score)s%% alike together more readily")
+            % {"score": round(100 * data["joined_at"])}
+        )
+    if data.get("link") is not None:
+        parts.append(
+            _("joins a new report to its closest one from %(score)s%% alike")
+            % {"score": round(100 * data["link"])}
+        )
+    return _("From this correction the engine %(what)s.") % {"what": _("; ").join(parts)}
 
 
 def status_change_text(data: dict) -> str:

@@ -116,7 +116,7 @@ GLOSSARY: dict[str, str] = {
     "dies": "mati", "died": "mati", "dying": "mati", "shut": "mati", "shuts": "mati",
     "shutdown": "mati", "flicker": "kedip", "flickers": "kedip", "flickering": "kedip",
     "blinking": "kedip", "ads": "iklan", "ad": "iklan", "advert": "iklan", "touch": "sentuh",
-    "slowly": "lemot", "heating": "panas", "heats": "panas", "overheats": "panas",
+    "slowly": "lemot", "heating": "panas", "overheats": "panas",
     "record": "rekam", "recording": "rekam", "mic": "mic", "microphone": "mic",
     "keyboard": "keyboard", "connect": "konek", "connection": "koneksi",
 }

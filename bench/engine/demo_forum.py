@@ -46,7 +46,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         with open(os.devnull, "w") as quiet:
             call_command("seed_demo", threads=args.threads, seed=args.seed, stdout=quiet)
-        labels = {r["external_id"]: r["label"] for r in demo_corpus.generate(args.threads, args.seed)}
+        corpus = demo_corpus.generate(args.threads, args.seed)
+        labels = {r["external_id"]: r["label"] for r in corpus}
 
         def figures() -> dict:
             rows = ThreadTriage.objects.values_list("thread__external_id", "cluster_id")

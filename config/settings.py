@@ -110,8 +110,17 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=0
 FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=2)
 
 # Cache: per-process memory by default; production sets CACHE_URL=redis://... so that
-# rate limits hold across gunicorn workers and machines.
+# rate limits hold across gunicorn workers and machines. Redis goes through
+# config.cache.FailSafeRedisCache: while it is down pages are served uncached and rate
+# limits fail open; short socket timeouts keep an unreachable Redis from holding a request.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tanggap")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.FailSafeRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -140,6 +149,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tanggap] "
+# Behind a reverse proxy every request comes from the proxy's address, so login and
+# signup limits per IP would lock everyone out together. Name the proxies you run:
+# TRUSTED_PROXY_COUNT=1 takes the client from the last X-Forwarded-For entry your proxy
+# appended (entries a client sends itself are ignored), or TRUSTED_CLIENT_IP_HEADER
+# (e.g. X-Real-IP) a header your proxy sets. Neither set: the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -1,8 +1,9 @@
 """Shared fixtures, and the rule that CI never skips a test whose service is missing.
 
-Tests marked ``browser`` need Debian's Chromium, ``broker`` a Redis broker, ``postgres``
-a PostgreSQL database. Where the service is missing they are skipped on a newcomer's
-machine, but fail under ``CI=true`` so that a green CI means they really ran.
+Tests marked ``browser`` need Debian's Chromium, ``broker`` a Redis broker, ``redis`` the
+redis-server program (to start a private Redis), ``postgres`` a PostgreSQL database.
+Where the service is missing they are skipped on a newcomer's machine, but fail under
+``CI=true`` so that a green CI means they really ran.
 """
 
 import contextlib
@@ -54,6 +55,8 @@ def _services(request):
         _missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     if request.node.get_closest_marker("broker") and not _reachable(BROKER_URL):
         _missing(f"no broker answers at {BROKER_URL}")
+    if request.node.get_closest_marker("redis") and not shutil.which("redis-server"):
+        _missing("redis-server not found (apt-get install -y redis-server)")
     if request.node.get_closest_marker("postgres") and not settings.IS_POSTGRES:
         pytest.skip("PostgreSQL only: runs when DATABASE_URL points at PostgreSQL")
 
@@ -178,6 +181,36 @@ def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | 
             worker.kill()
             worker.wait()
         log.close()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a private server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(port: int):
+    """A Redis of the test's own on ``port``, so that the test can stop and start it."""
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture

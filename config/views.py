@@ -1,12 +1,23 @@
-"""Project-level views: the health check used by load balancers and process managers."""
+"""Project-level views: the health check used by load balancers and process managers,
+and the API's documentation page."""
 
 import uuid
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from config.renderers import DEVELOPER_PAGES_CSP
+
+# Swagger UI under the developer pages' policy; its start-up script is served as a file
+# (the split view), not inline.
+api_docs = csp_update(DEVELOPER_PAGES_CSP)(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 
 def _check_database() -> str:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -141,18 +142,32 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@contextlib.contextmanager
-def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | None = None):
-    """Start a real Celery worker, stopped by its PID at the end; yields its queue.
+@dataclass
+class Worker:
+    queue: str
+    process: subprocess.Popen
 
-    The queue is private to this worker and becomes the producer's default while it runs,
-    so tasks queued by the code under test (``.delay()``) reach it and no other worker
-    steals them. On PostgreSQL the worker uses the test database.
+
+@contextlib.contextmanager
+def run_worker(
+    broker_url: str = BROKER_URL,
+    *,
+    beat: bool = False,
+    env: dict | None = None,
+    queue: str | None = None,
+):
+    """Start a real Celery worker, stopped by its PID at the end; yields it (its queue and
+    process).
+
+    The queue is private to this worker (unless ``queue`` names one, e.g. the queue of a
+    worker that was killed) and becomes the producer's default while it runs, so tasks
+    queued by the code under test (``.delay()``) reach it and no other worker steals
+    them. On PostgreSQL the worker uses the test database.
     """
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **worker_env(broker_url), **(env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 (closed in finally)
+    log = open(ARTIFACTS / f"worker-{queue}.log", "a")  # noqa: SIM115 (closed in finally)
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
                "-Q", queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle",
                "--loglevel=INFO"]  # fmt: skip
@@ -171,7 +186,7 @@ def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | 
         ):
             if worker.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the worker did not start; see {log.name}")
-        yield queue
+        yield Worker(queue, worker)
     finally:
         celery_app.conf.task_default_queue = default_queue
         worker.send_signal(signal.SIGTERM)
@@ -216,5 +231,5 @@ def redis_server(port: int):
 @pytest.fixture
 def celery_worker_process():
     """A real worker on the real broker for this test; yields its private queue."""
-    with run_worker() as queue:
-        yield queue
+    with run_worker() as worker:
+        yield worker.queue

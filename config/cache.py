@@ -48,7 +48,9 @@ class FailSafeRedisCache(RedisCache):
             self._down_until = time.monotonic() + self.retry_seconds
             if not self._down:
                 self._down = True
-                logger.warning("cache unavailable, serving uncached: %r", error)
+                logger.warning(
+                    "cache unavailable, serving uncached: %s: %s", type(error).__name__, error
+                )
             return fallback
         if self._down:
             self._down = False

@@ -120,9 +120,14 @@ FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=2)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tanggap")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "config.cache.FailSafeRedisCache"
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CACHES["default"]["OPTIONS"] = {
         "socket_connect_timeout": 0.5,
         "socket_timeout": 0.5,
+        # After a Redis restart every pooled connection is dead: retry once, at once, on
+        # a new one, rather than call the cache down.
+        "retry_on_error": [RedisConnectionError],
         **CACHES["default"].get("OPTIONS", {}),
     }
 

@@ -38,9 +38,12 @@ def _check_broker() -> str:
 def _check_cache() -> str:
     # The cache backend swallows its errors (config.cache), so a write that cannot be
     # read back is how an outage shows.
-    key, token = "healthz:cache", uuid.uuid4().hex
+    token = uuid.uuid4().hex
+    key = f"healthz:{token}"  # one key per check: concurrent checks must not mix
     cache.set(key, token, 10)
-    if cache.get(key) != token:
+    answered = cache.get(key) == token
+    cache.delete(key)
+    if not answered:
         raise ConnectionError
     return "ok"
 

@@ -149,7 +149,7 @@ class Worker:
 
 
 @contextlib.contextmanager
-def run_worker(
+def start_worker(
     broker_url: str = BROKER_URL,
     *,
     beat: bool = False,
@@ -157,7 +157,7 @@ def run_worker(
     queue: str | None = None,
 ):
     """Start a real Celery worker, stopped by its PID at the end; yields it (its queue and
-    process).
+    process, for a test that kills it).
 
     The queue is private to this worker (unless ``queue`` names one, e.g. the queue of a
     worker that was killed) and becomes the producer's default while it runs, so tasks
@@ -228,8 +228,15 @@ def redis_server(port: int):
         proc.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | None = None):
+    """start_worker, yielding only the worker's private queue."""
+    with start_worker(broker_url, beat=beat, env=env) as worker:
+        yield worker.queue
+
+
 @pytest.fixture
 def celery_worker_process():
     """A real worker on the real broker for this test; yields its private queue."""
-    with run_worker() as worker:
-        yield worker.queue
+    with run_worker() as queue:
+        yield queue

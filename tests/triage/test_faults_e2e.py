@@ -19,7 +19,7 @@ from django.test import Client
 
 from forum import services
 from forum.models import Thread
-from tests.conftest import ARTIFACTS, free_port, redis_server, run_worker, worker_env
+from tests.conftest import ARTIFACTS, free_port, redis_server, start_worker, worker_env
 from tests.factories import UserFactory
 from tests.triage.reports import REPORTS
 from tests.triage.test_pipeline_e2e import wait_until_triaged
@@ -47,7 +47,7 @@ def assert_each_thread_triaged_once(expected: int) -> None:
 
 def test_a_worker_killed_mid_queue_loses_no_thread_and_triages_none_twice(phones):
     authors = UserFactory.create_batch(5)
-    with run_worker() as first:
+    with start_worker() as first:
         for n, (_, product, firmware, title, body) in enumerate(REPORTS):
             services.create_thread(
                 author=authors[n % 5], title=title, body=body, product=phones[product],
@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_queue_loses_no_thread_and_triages_none_twice(phones
     assert triaged_when_killed < len(REPORTS)
 
     # A new worker takes over the queue; its sweeper picks up the task that died.
-    with run_worker(beat=True, env=SWEEPER, queue=first.queue):
+    with start_worker(beat=True, env=SWEEPER, queue=first.queue):
         wait_until_triaged(len(REPORTS), timeout=120)
         time.sleep(5)  # two more sweeps, which must find nothing to do
     assert_each_thread_triaged_once(len(REPORTS))
@@ -130,7 +130,7 @@ def test_fans_posting_through_a_broker_outage_lose_nothing(phones):
     statuses = []
     with (
         redis_server(port) as first_broker,
-        run_worker(broker, beat=True, env=SWEEPER) as worker,
+        start_worker(broker, beat=True, env=SWEEPER) as worker,
         gunicorn(free_port(), broker, worker.queue) as base,
     ):
         for key, report in zip(sessions, before, strict=False):

@@ -52,10 +52,10 @@ def _check_cache() -> str:
 def healthz(request):
     """The state of every dependency, e.g. {"status": "ok", "database": "ok", ...}.
 
-    503 when the database or the broker fails: this process cannot do its job. A cache
-    outage answers 200 with "status": "degraded": every process shares that cache, pages
-    and posts still work uncached, and a 503 would make the load balancer drop every web
-    process at once.
+    503 when the database fails: this process cannot do its job. A cache or broker
+    outage answers 200 with "status": "degraded": every process shares them, pages and
+    posts still work (uncached; triage is caught up by the sweeper once the broker is
+    back), and a 503 would make the load balancer drop every web process at once.
     """
     checks = {"database": _check_database, "cache": _check_cache}
     if settings.BROKER_CONFIGURED:
@@ -67,6 +67,6 @@ def healthz(request):
         except Exception as exc:  # any failure of a dependency is reported, never a 500
             report[name] = f"error: {exc.__class__.__name__}"  # no details: it is public
             failed.add(name)
-    fatal = failed - {"cache"}
+    fatal = failed & {"database"}
     status = "error" if fatal else "degraded" if failed else "ok"
     return JsonResponse({"status": status, **report}, status=503 if fatal else 200)

@@ -203,10 +203,11 @@ def new_thread(request):
     )
     blocked = _suspended_error(request.user)
     if request.method == "POST" and not blocked and form.is_valid():
+        # The limit is checked before any screenshot is decoded: a flood costs nothing.
         wait = ratelimit.consume(request.user, "thread")
         if wait:
             form.add_error(None, _flood_message(wait))
-        else:
+        elif form.encode_screenshots():
             data = form.cleaned_data
             try:
                 thread = services.create_thread(
@@ -254,7 +255,7 @@ def reply(request, pk: int):
         wait = ratelimit.consume(request.user, "post")
         if wait:
             form.add_error(None, _flood_message(wait))
-        else:
+        elif form.encode_screenshots():
             try:
                 post = services.create_post(
                     author=request.user,

@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "forum.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", 7), minute=0),
     },
+    "forum-screenshots": {
+        "task": "forum.tasks.encode_pending_screenshots",
+        "schedule": env.int("SCREENSHOT_SWEEP_SECONDS", 60),
+    },
     "triage-sweep": {"task": "triage.sweep", "schedule": env.int("TRIAGE_SWEEP_SECONDS", 60)},
     "triage-spikes": {
         "task": "triage.detect_spikes",

@@ -13,8 +13,8 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class ScreenshotsField(forms.FileField):
-    """Up to four images, checked from their headers alone (nothing is decoded while a
-    form validates); the form's ``encode_screenshots`` re-encodes them afterwards."""
+    """Up to four images, checked from their headers alone: nothing is decoded while a
+    form validates (a task re-encodes them once the post is saved)."""
 
     widget = MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"})
 
@@ -51,23 +51,6 @@ class _PostingForm(forms.Form):
         if not body.strip():
             raise ValidationError(_("Write something first."), code="required")
         return body
-
-    def encode_screenshots(self) -> bool:
-        """Decode and re-encode the screenshots of a valid form: the costly step, which
-        the views run only once the posting rate limit let the fan through. Returns
-        False, with the reason on the field, when an image is broken past its header."""
-        errors, encoded = [], []
-        for checked in self.cleaned_data.get("screenshots") or []:
-            try:
-                encoded.append(uploads.encode_image(checked))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            self.add_error("screenshots", errors)
-            return False
-        if "screenshots" in self.cleaned_data:
-            self.cleaned_data["screenshots"] = encoded
-        return True
 
 
 class ThreadForm(_PostingForm):

@@ -1,14 +1,16 @@
 """Screenshots: accept only real images of a sane size, and store a clean re-encoding.
 
-Two steps, so that the costly one runs only for a fan allowed to post:
+Two steps, so that the costly one never runs in a web request:
 
-1. ``check_image`` reads the header alone (format and declared width and height): a
-   file that is too large, not an image, or has too many pixels is refused before a
-   single pixel is decoded.
-2. ``encode_image`` decodes, turns it upright, scales it down, converts its colours to
-   sRGB and writes the pixels again in the same format (PNG stays PNG, GIF GIF, WebP
-   WebP, JPEG JPEG). The new file is written from pixels only: no EXIF (GPS, device
-   serials), XMP, ICC profile, JPEG or GIF comment, or PNG text chunk survives.
+1. ``check_image`` (in the form) reads the header alone (format and declared width and
+   height) and the file's structure: a file that is too large, not an image, or has
+   too many pixels is refused before a single pixel is decoded.
+2. ``encode_image`` (in a Celery task, once the post is saved: ``forum.services.
+   encode_screenshots``) decodes the first frame, turns it upright, scales it down,
+   converts its colours to sRGB and writes the pixels again in the same format (PNG
+   stays PNG, GIF GIF, WebP WebP, JPEG JPEG). The new file is written from pixels only:
+   no EXIF (GPS, device serials), XMP, ICC profile, JPEG or GIF comment, or PNG text
+   chunk survives. An animated GIF or WebP keeps its first frame.
 """
 
 import io
@@ -43,6 +45,11 @@ class CheckedImage:
     format: str
     width: int
     height: int
+
+    def read(self) -> bytes:
+        """The uploaded bytes, as sent."""
+        self.upload.seek(0)
+        return self.upload.read()
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,8 @@ def check_image(upload) -> CheckedImage:
 def encode_image(checked: CheckedImage) -> CleanImage:
     """Decode a checked upload and write its pixels again, in its own format.
 
-    The costly step (about 0.1-0.4 s and a few tens of MB per image at the caps):
-    call it only once the fan may post. Raises ValidationError ("not an image") when
+    The costly step (0.2-0.5 s and up to about 50 MB per image at the caps, see
+    bench/uploads/): it runs in a worker. Raises ValidationError ("not an image") when
     the file turns out to be broken past its header.
     """
     upload, fmt = checked.upload, STORED_AS[checked.format]
@@ -129,11 +136,6 @@ def encode_image(checked: CheckedImage) -> CleanImage:
     return CleanImage(
         ContentFile(out.getvalue(), name=f"screenshot.{EXTENSIONS[fmt]}"), *image.size
     )
-
-
-def clean_image(upload) -> CleanImage:
-    """Both steps at once, for callers that are not rate limited (imports, seeding)."""
-    return encode_image(check_image(upload))
 
 
 def _decode(source: Image.Image) -> Image.Image:

@@ -137,7 +137,7 @@ def _replies_cache_key(user, thread, posts, shots) -> str | None:
             post.is_hidden,
             post.firmware,
             post.body_html,
-            [(s.pk, s.alt_text) for s in shots.get(post.pk, [])],
+            [(s.pk, s.alt_text, s.image.name) for s in shots.get(post.pk, [])],
         )
         digest.update(repr(rendered).encode())
     zone = timezone.get_current_timezone_name()
@@ -203,11 +203,10 @@ def new_thread(request):
     )
     blocked = _suspended_error(request.user)
     if request.method == "POST" and not blocked and form.is_valid():
-        # The limit is checked before any screenshot is decoded: a flood costs nothing.
         wait = ratelimit.consume(request.user, "thread")
         if wait:
             form.add_error(None, _flood_message(wait))
-        elif form.encode_screenshots():
+        else:
             data = form.cleaned_data
             try:
                 thread = services.create_thread(
@@ -255,7 +254,7 @@ def reply(request, pk: int):
         wait = ratelimit.consume(request.user, "post")
         if wait:
             form.add_error(None, _flood_message(wait))
-        elif form.encode_screenshots():
+        else:
             try:
                 post = services.create_post(
                     author=request.user,

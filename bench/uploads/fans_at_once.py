@@ -11,7 +11,10 @@ before and at its peak, and the slowest /healthz answer during the posts.
         .venv/bin/python bench/uploads/fans_at_once.py --side 6324 --fans 4 --files 4
 
 ``--code DIR`` serves another checkout's code (e.g. ``git archive main | tar -x -C DIR``)
-with this database, to measure before and after on the same machine.
+with this database, to measure before and after on the same machine. With
+``CELERY_BROKER_URL`` set, a Celery worker (one process, ``--pool=solo``) runs beside
+gunicorn, and the time until every screenshot is encoded and the worker's peak memory
+are printed too.
 """
 
 import argparse
@@ -108,6 +111,13 @@ def main() -> None:
          "--workers", "4", "--bind", f"127.0.0.1:{PORT}", "--timeout", "120"],
         cwd=args.code, env=os.environ.copy(),
     )  # fmt: skip
+    worker = None
+    if os.environ.get("CELERY_BROKER_URL"):
+        worker = subprocess.Popen(
+            [str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "--pool=solo",
+             "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+            cwd=args.code, env=os.environ.copy(),
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -128,11 +138,14 @@ def main() -> None:
             sessions.append((session, token))
         time.sleep(1)
         rss_before = _rss_kb(server.pid)
-        peak, health, done = [rss_before], [], threading.Event()
+        worker_before = _rss_kb(worker.pid) if worker else 0
+        peak, worker_peak, health, done = [rss_before], [worker_before], [], threading.Event()
 
         def sample():
             while not done.is_set():
                 peak.append(_rss_kb(server.pid))
+                if worker:
+                    worker_peak.append(_rss_kb(worker.pid))
                 time.sleep(0.05)
 
         def probe():
@@ -164,14 +177,24 @@ def main() -> None:
         posters = [threading.Thread(target=post, args=pair) for pair in sessions]
         for thread in watchers + posters:
             thread.start()
+        started = time.perf_counter()
         for thread in posters:
             thread.join()
+        encoded = None
+        if worker:
+            from forum.models import Screenshot
+
+            while Screenshot.objects.filter(original__isnull=False).exists():
+                time.sleep(0.05)
+            encoded = time.perf_counter() - started
         done.set()
         for thread in watchers:
             thread.join()
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            if process:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
     codes = sorted(code for code, _ in results)
     times = [t for _, t in results]
     print(
@@ -182,6 +205,11 @@ def main() -> None:
         f"  gunicorn memory: {rss_before / 1024:.0f} MB before, peak {max(peak) / 1024:.0f} MB\n"
         f"  /healthz: {len(health)} answers, slowest {max(health, default=0):.2f} s"
     )
+    if encoded is not None:
+        print(
+            f"  worker: every screenshot encoded {encoded:.2f} s after the posts began; "
+            f"memory {worker_before / 1024:.0f} MB before, peak {max(worker_peak) / 1024:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

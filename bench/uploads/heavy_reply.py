@@ -1,13 +1,16 @@
 """Time and peak memory of one reply carrying heavy screenshots (issue 12, item 4).
 
 Builds (once, cached under /tmp) PNGs of ``--side`` x ``--side`` RGBA pixels that
-compress to about 150 KB, then posts one reply with ``--files`` of them through the
-real view (form, rate limit, services, storage) with Django's test client on a fresh
-SQLite database, and prints the wall time, the status code, the screenshots stored and
-how far the process's resident memory rose above what it was just before the request.
+compress to about 150 KB (or, with ``--side 0``, a phone screenshot), then posts one
+reply with ``--files`` of them through the real view (form, rate limit, services,
+storage) with Django's test client on a fresh SQLite database. Prints the wall time
+(with no broker the screenshots' task runs in-process when the reply commits, so this
+is all the work a reply costs), the status code, the screenshots stored and how far the
+process's resident memory rose above what it was just before the request.
 
     .venv/bin/python bench/uploads/heavy_reply.py --side 6324 --files 4
     .venv/bin/python bench/uploads/heavy_reply.py --side 6324 --files 4 --over-limit
+    .venv/bin/python bench/uploads/heavy_reply.py --side 0 --files 4
 
 Peak memory is the kernel's high-water mark (VmHWM), reset just before the request
 (``/proc/self/clear_refs``), minus the resident size at that moment.
@@ -35,15 +38,27 @@ os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 
 
 def png(side: int) -> bytes:
-    """A side x side RGBA PNG of a few flat bands: tiny on disk, huge once decoded."""
+    """A side x side RGBA PNG of a few flat bands: tiny on disk, huge once decoded.
+    ``side`` 0 is a phone screenshot instead: 1080 x 2400 RGB, lines of text above a
+    photo-like area (about 700 KB)."""
     cached = WORK / f"heavy-{side}.png"
     if not cached.exists():
-        from PIL import Image, ImageDraw
+        from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-        image = Image.new("RGBA", (side, side), (30, 120, 200, 255))
-        draw = ImageDraw.Draw(image)
-        for i in range(0, side, max(1, side // 8)):
-            draw.rectangle([0, i, side, i + side // 16], fill=(200, 40, 40, 180))
+        if side:
+            image = Image.new("RGBA", (side, side), (30, 120, 200, 255))
+            draw = ImageDraw.Draw(image)
+            for i in range(0, side, max(1, side // 8)):
+                draw.rectangle([0, i, side, i + side // 16], fill=(200, 40, 40, 180))
+        else:
+            image = Image.new("RGB", (1080, 2400), (250, 250, 250))
+            draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=36)
+            words = "baterai cepat habis setelah update HyperOS layar panas sinyal".split()
+            for n, y in enumerate(range(100, 1400, 60)):
+                line = " ".join(words[(n * 3 + k) % len(words)] for k in range(6))
+                draw.text((40, y), line, fill=(20, 20, 20), font=font)
+            photo = Image.effect_noise((1080, 1000), 60).filter(ImageFilter.GaussianBlur(2))
+            image.paste(photo.convert("RGB"), (0, 1400))
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
         cached.write_bytes(out.getvalue())
@@ -59,7 +74,7 @@ def _status_kb(field: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--side", type=int, default=6324)
+    parser.add_argument("--side", type=int, default=6324, help="0: a 1080x2400 screenshot")
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument(
         "--over-limit",
@@ -114,8 +129,9 @@ def main() -> None:
     peak = _status_kb("VmHWM") - rss_before
 
     stored = Screenshot.objects.count() - before_shots
+    shape = f"{args.side}x{args.side} RGBA" if args.side else "1080x2400 screenshot"
     print(
-        f"{args.files} x {args.side}x{args.side} RGBA PNG ({len(data) / 1024:.0f} KB each): "
+        f"{args.files} x {shape} PNG ({len(data) / 1024:.0f} KB each): "
         f"HTTP {response.status_code}, {stored} stored, {elapsed:.2f} s, "
         f"peak +{peak / 1024:.0f} MB" + (" (over the rate limit)" if args.over_limit else "")
     )

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "triage.api.middleware.FeedLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -240,6 +241,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Docstrings are the browsable API's descriptions: ``code`` shows as code, not markup.
+    "VIEW_DESCRIPTION_FUNCTION": "triage.api.views.view_description",
     # Per API token (triage.api.throttles); a refused request gets 429 and Retry-After.
     "DEFAULT_THROTTLE_RATES": {
         "triage_api": env("TRIAGE_API_RATE", default="1200/minute"),

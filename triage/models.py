@@ -34,6 +34,10 @@ class ClusterStatus(models.TextChoices):
     REGRESSED = "regressed", _("Regressed")
 
 
+# A cluster in one of these statuses is engineering's (see Cluster.engineering_since).
+HANDED_TO_ENGINEERING = (ClusterStatus.FORWARDED, ClusterStatus.ACKNOWLEDGED)
+
+
 class Source(models.TextChoices):
     ENGINE = "engine", _("Engine")
     MANAGER = "manager", _("Community manager")
@@ -72,6 +76,9 @@ class Cluster(models.Model):
         _("severity set by"), max_length=8, choices=Source.choices, default=Source.ENGINE
     )
     severity_reason = models.TextField(_("why this severity"), blank=True)
+    # The engine's vote: {"count", "total", "level", "reasons": [...]} (triage.reasons
+    # words it in the reader's language).
+    severity_basis = models.JSONField(_("severity vote"), default=dict, blank=True)
     severity_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("severity set by"),
@@ -86,6 +93,11 @@ class Cluster(models.Model):
     )
     fixed_in = models.CharField(_("fixed in version"), max_length=80, blank=True)
     ticket_url = models.URLField(_("engineering ticket"), max_length=500, blank=True)
+    # When engineering first had it: a manager's forward, a status of forwarded or
+    # acknowledged, or engineering's own write-back through the feed. The feed's
+    # ``forwarded`` is "this is set", and it stays set (fixed, won't fix, regressed).
+    engineering_since = models.DateTimeField(_("with engineering since"), null=True,
+                                             blank=True)  # fmt: skip
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -131,6 +143,11 @@ class Cluster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:triage_cluster_change", args=[self.pk])
+
+    @property
+    def is_forwarded(self) -> bool:
+        """Engineering has it or had it (the feed's ``forwarded``)."""
+        return self.engineering_since is not None
 
 
 class ThreadTriage(models.Model):

@@ -29,9 +29,10 @@ from accounts.models import User
 from accounts.roles import COMMUNITY_MANAGER
 from forum import services as forum_services
 from forum.models import VISIBLE, Kind, MeToo, Notification, Product, Status, Thread
-from triage import engine, index
+from triage import engine, index, reasons
 from triage.engine.spread import SpreadFigures, detect_spike, heat
 from triage.models import (
+    HANDED_TO_ENGINEERING,
     SEVERITY_RANK,
     Alert,
     Cluster,
@@ -136,7 +137,7 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     row.product_confidence = analysis.product.confidence
     row.product_source = analysis.product.source[:60]
     row.severity = _thread_severity(thread, analysis)
-    row.severity_reasons = list(analysis.severity.reasons)
+    row.severity_reasons = reasons.stored(analysis.severity.reasons)
     row.escalation = analysis.escalation.score
     row.escalation_reasons = list(analysis.escalation.reasons)
     row.concepts = analysis.concept_ids
@@ -216,18 +217,20 @@ def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluste
 
 
 def _open_cluster(key: int, thread: Thread, product_id: int | None, row: ThreadTriage) -> Cluster:
+    cluster = Cluster(
+        key=key,
+        product_id=product_id,
+        kind=Kind.SUGGESTION if thread.kind == Kind.SUGGESTION else Kind.PROBLEM,
+        label=thread.title[:300],
+        severity=row.severity,
+        severity_basis=reasons.basis(1, 1, row.severity, row.severity_reasons),
+        first_seen=thread.created_at,
+        last_seen=thread.created_at,
+    )
+    cluster.severity_reason = reasons.english(cluster)
     try:
         with transaction.atomic():
-            cluster = Cluster.objects.create(
-                key=key,
-                product_id=product_id,
-                kind=Kind.SUGGESTION if thread.kind == Kind.SUGGESTION else Kind.PROBLEM,
-                label=thread.title[:300],
-                severity=row.severity,
-                severity_reason="; ".join(row.severity_reasons),
-                first_seen=thread.created_at,
-                last_seen=thread.created_at,
-            )
+            cluster.save(force_insert=True)
     except IntegrityError:  # the same task ran twice at once; the other one won
         return Cluster.objects.get(key=key)
     log_event(TriageEvent.Action.CREATED, cluster=cluster, thread=thread)
@@ -318,7 +321,7 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
     votes: dict[int, Counter] = defaultdict(Counter)
     for r in members.values("triage__cluster_id", "triage__severity").annotate(n=Count("id")):
         votes[r["triage__cluster_id"]][r["triage__severity"]] = r["n"]
-    reasons = dict(
+    thread_reasons = dict(
         ThreadTriage.objects.filter(cluster_id__in=ids)
         .order_by("cluster_id", "-triaged_at")
         .values_list("cluster_id", "severity_reasons")
@@ -357,13 +360,8 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
         if c.severity_source == Source.ENGINE:
             level, count = _cluster_severity(votes[c.pk], c.threads)
             c.severity = level
-            why = "; ".join(reasons.get(c.pk) or [])
-            c.severity_reason = _("%(count)s of %(total)s reports: %(level)s. %(why)s") % {
-                "count": count,
-                "total": c.threads,
-                "level": level,
-                "why": why,
-            }
+            c.severity_basis = reasons.basis(count, c.threads, level, thread_reasons.get(c.pk))
+            c.severity_reason = reasons.english(c)
         c.heat = heat(
             SpreadFigures(
                 severity=c.severity,
@@ -400,6 +398,7 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
             "daily",
             "per_100k_devices",
             "severity",
+            "severity_basis",
             "severity_reason",
             "heat",
             "updated_at",
@@ -474,11 +473,15 @@ def set_status(
     fixed_in: str | None = None,
     ticket_url: str | None = None,
     note: str = "",
+    by_engineering: bool = False,
 ) -> bool:
     """Change a cluster's status; every member thread shows it and its followers hear.
 
-    The one path for the admin's action, the engineering feed's write-back and the
-    pipeline's regression check. Returns False when nothing changed.
+    The one path for the admin's action, the engineering feed's write-back
+    (``by_engineering``) and the pipeline's regression check. A status of forwarded or
+    acknowledged, or any write-back of engineering's, hands the cluster to engineering
+    for good (``engineering_since``: the feed's ``forwarded``). Returns False when
+    nothing changed.
     """
     with transaction.atomic():
         cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
@@ -488,9 +491,16 @@ def set_status(
             cluster.fixed_in = fixed_in.strip()
         if ticket_url is not None:
             cluster.ticket_url = ticket_url.strip()
-        if old == (cluster.status, cluster.fixed_in, cluster.ticket_url):
+        handed_over = cluster.engineering_since is None and (
+            by_engineering or status in HANDED_TO_ENGINEERING
+        )
+        if old == (cluster.status, cluster.fixed_in, cluster.ticket_url) and not handed_over:
             return False
-        cluster.save(update_fields=["status", "fixed_in", "ticket_url", "updated_at"])
+        fields = ["status", "fixed_in", "ticket_url", "updated_at"]
+        if handed_over:
+            cluster.engineering_since = timezone.now()
+            fields.append("engineering_since")
+        cluster.save(update_fields=fields)
         log_event(
             TriageEvent.Action.STATUS,
             cluster=cluster,

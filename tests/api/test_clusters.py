@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.factories import ProductFactory
 from triage import services
-from triage.models import Cluster, ClusterStatus, Forward
+from triage.models import Cluster, ClusterStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -44,25 +44,69 @@ def test_filters_by_product_severity_status_and_kind(engineer_api, make_cluster)
     assert ids(engineer_api.get("/api/v1/clusters/?kind=suggestion")) == [elsewhere.pk]
 
 
-def test_forwarded_only_means_engineering_has_it_or_had_it(engineer_api, make_cluster, manager):
+def test_forwarded_means_engineering_has_it_or_had_it(engineer_api, make_cluster, manager):
+    """docs/api.md: a manager's forward, a status of forwarded or acknowledged, or any
+    write-back through the API hands a cluster to engineering for good."""
+
+    def patch(cluster, **body):
+        response = engineer_api.patch(f"/api/v1/clusters/{cluster.pk}/", body, format="json")
+        assert response.status_code == 200, response.content
+
     forwarded = make_cluster()
     services.forward_cluster(forwarded, actor=manager, note="please look")
-    acknowledged = make_cluster(status=ClusterStatus.ACKNOWLEDGED)
-    fixed_after_forward = make_cluster(status=ClusterStatus.FIXED)
-    Forward.objects.create(cluster=fixed_after_forward, forwarded_by=manager)
+    forwarded_then_fixed = make_cluster()
+    services.forward_cluster(forwarded_then_fixed, actor=manager)
+    patch(forwarded_then_fixed, status="acknowledged")
+    patch(forwarded_then_fixed, status="fixed", fixed_in="OS2.0.6.0")
+    # Engineering found it in the feed and worked it without a manager's forward.
+    engineering_own = make_cluster(status=ClusterStatus.CONFIRMED)
+    patch(engineering_own, status="acknowledged")
+    patch(engineering_own, status="fixed", fixed_in="OS2.0.6.0")
+    ticket_only = make_cluster()
+    patch(ticket_only, ticket_url="https://jira.example.com/browse/CAM-1")
+    regressed = make_cluster()
+    patch(regressed, status="fixed", fixed_in="1.0")
+    services.set_status(regressed, ClusterStatus.REGRESSED)
+    # A manager closing a cluster in the console does not hand it to engineering.
+    manager_fixed = make_cluster(status=ClusterStatus.CONFIRMED)
+    services.set_status(manager_fixed, ClusterStatus.FIXED, actor=manager, fixed_in="1.0")
     never = make_cluster(status=ClusterStatus.CONFIRMED)
 
     got = engineer_api.get("/api/v1/clusters/?forwarded=true")
-    assert set(ids(got)) == {forwarded.pk, acknowledged.pk, fixed_after_forward.pk}
+    handed = {forwarded, forwarded_then_fixed, engineering_own, ticket_only, regressed}
+    assert set(ids(got)) == {c.pk for c in handed}
     assert all(row["forwarded"] for row in got.json()["results"])
-    assert ids(engineer_api.get("/api/v1/clusters/?forwarded=false")) == [never.pk]
+    assert set(ids(engineer_api.get("/api/v1/clusters/?forwarded=false"))) == {
+        manager_fixed.pk,
+        never.pk,
+    }
+    detail = engineer_api.get(f"/api/v1/clusters/{engineering_own.pk}/").json()
+    assert (detail["forwarded"], detail["status"]) == (True, "fixed")
+    assert engineer_api.get(f"/api/v1/clusters/{never.pk}/").json()["forwarded"] is False
+
+
+def test_the_readme_sync_keeps_engineering_own_work(engineer_api, make_cluster):
+    """The README's incremental sync (?forwarded=true&updated_since=...) sees a cluster
+    engineering acknowledged and then fixed without a manager's forward."""
+    cluster = make_cluster(status=ClusterStatus.CONFIRMED)
+    mark = (timezone.now() - timedelta(seconds=1)).isoformat()
+    url = f"/api/v1/clusters/{cluster.pk}/"
+    engineer_api.patch(url, {"status": "acknowledged"}, format="json")
+    engineer_api.patch(url, {"status": "fixed", "fixed_in": "OS2.0.6.0"}, format="json")
+    rows = engineer_api.get(
+        "/api/v1/clusters/",
+        {"forwarded": "true", "ordering": "updated_at", "updated_since": mark},
+    ).json()["results"]
+    assert [(r["id"], r["status"], r["forwarded"]) for r in rows] == [(cluster.pk, "fixed", True)]
 
 
 def test_bad_filter_values_are_400_with_the_reason(engineer_api):
     for query, field in [
         ("updated_since=yesterday", "updated_since"),
         ("severity=apocalyptic", "severity"),
-        ("product=999999", "product"),
+        ("product=0", "product"),
+        ("product=phone", "product"),
+        ("forwarded=yes", "forwarded"),
         ("ordering=label", "ordering"),
         ("page_size=0", "page_size"),
         ("page_size=many", "page_size"),

@@ -35,7 +35,7 @@ def test_a_posted_thread_is_triaged_into_a_cluster(post):
     thread = post("Baterai kembung", "baterai hp saya kembung, casing belakang terangkat")
     triage = ThreadTriage.objects.get(thread=thread)
     assert triage.severity == "critical"
-    assert any("kembung" in reason for reason in triage.severity_reasons)
+    assert any("kembung" in reason["terms"] for reason in triage.severity_reasons)
     cluster = triage.cluster
     assert cluster.product.marketing_name == RN13P
     assert cluster.threads == 1 and cluster.reporters == 1

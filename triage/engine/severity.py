@@ -16,19 +16,54 @@ from triage.engine.concepts import ConceptHit, severity_rank
 
 
 @dataclass(frozen=True)
+class SeverityReason:
+    """One rule behind a severity, as data, so that the app can word it in the reader's
+    language; ``str()`` gives the English wording.
+
+    ``rule`` is ``problem`` (a symptom or broken function: ``terms[0]`` is the fan's word,
+    ``marker`` the word that made a function broken), ``hedged`` (only asked about),
+    ``request`` (request words in ``terms``), ``negated`` or ``default`` (no symptom
+    words). ``in_suggestion`` marks a problem mentioned inside a suggestion.
+    """
+
+    rule: str
+    level: str = ""
+    terms: tuple[str, ...] = ()
+    concept: str = ""
+    marker: str = ""
+    in_suggestion: bool = False
+
+    def __str__(self) -> str:
+        term = repr(self.terms[0]) if self.terms else ""
+        if self.rule == "request":
+            text = f"request words: {', '.join(repr(t) for t in self.terms)}"
+        elif self.rule == "default":
+            text = "no symptom words found: minor by default"
+        elif self.rule == "negated":
+            text = f"{term} negated ({self.concept}): ignored"
+        elif self.rule == "hedged":
+            text = f"{term} ({self.concept}) only asked about ('is it normal'): minor"
+        elif self.marker:
+            text = f"{term} + {self.marker!r} ({self.concept}): {self.level}"
+        else:
+            text = f"{term} ({self.concept}): {self.level}"
+        return f"{text} (in a suggestion)" if self.in_suggestion else text
+
+
+@dataclass(frozen=True)
 class SeverityDecision:
-    """A severity level and the human-readable reasons for it, strongest first."""
+    """A severity level and the reasons for it, strongest first."""
 
     level: str
-    reasons: tuple[str, ...]
+    reasons: tuple[SeverityReason, ...]
 
 
-def _describe(hit: ConceptHit) -> str:
+def _reason(hit: ConceptHit, in_suggestion: bool = False) -> SeverityReason:
     if hit.state == "hedged":
-        return f"'{hit.term}' ({hit.concept}) only asked about ('is it normal'): minor"
-    if hit.marker:
-        return f"'{hit.term}' + '{hit.marker}' ({hit.concept}): {hit.severity}"
-    return f"'{hit.term}' ({hit.concept}): {hit.severity}"
+        return SeverityReason("hedged", "minor", (hit.term,), hit.concept, "", in_suggestion)
+    return SeverityReason(
+        "problem", hit.severity, (hit.term,), hit.concept, hit.marker, in_suggestion
+    )
 
 
 def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
@@ -38,21 +73,19 @@ def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
     negated = [h for h in hits if h.state == "negated"]
     problems.sort(key=lambda h: -severity_rank(h.severity))
     top = severity_rank(problems[0].severity) if problems else 0
-    reasons: list[str] = []
+    reasons: list[SeverityReason] = []
     if requests and top <= severity_rank("minor"):
         level = "suggestion"
-        reasons.append(f"request words: {', '.join(sorted({repr(h.term) for h in requests}))}")
-        reasons += [f"{_describe(h)} (in a suggestion)" for h in problems]
+        reasons.append(SeverityReason("request", level, tuple(sorted({h.term for h in requests}))))
+        reasons += [_reason(h, in_suggestion=True) for h in problems]
     elif problems:
         level = problems[0].severity
-        seen: set[str] = set()
         for hit in problems:
-            text = _describe(hit)
-            if text not in seen:
-                seen.add(text)
-                reasons.append(text)
+            reason = _reason(hit)
+            if reason not in reasons:
+                reasons.append(reason)
     else:
         level = "minor"
-        reasons.append("no symptom words found: minor by default")
-    reasons += [f"'{h.term}' negated ({h.concept}): ignored" for h in negated]
+        reasons.append(SeverityReason("default", level))
+    reasons += [SeverityReason("negated", "", (h.term,), h.concept) for h in negated]
     return SeverityDecision(level, tuple(reasons))

@@ -6,6 +6,7 @@ DJANGO_SECRET_KEY, DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS, DATABASE_URL and
 CELERY_BROKER_URL (see README.md).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -264,6 +265,15 @@ SPECTACULAR_SETTINGS = {
         "WritableStatusEnum": "triage.api.serializers.WRITABLE_STATUS_CHOICES",
     },
 }
+
+# Webhooks go to public addresses only; these networks (CIDR, comma-separated) are allowed
+# too, for a tracker on the premises: e.g. WEBHOOK_ALLOWED_NETWORKS=10.20.0.0/16.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_error}") from None
 
 # Security: strict in production, relaxed only when DEBUG is on.
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

@@ -246,3 +246,40 @@ def test_threads_of_a_cluster_are_paginated_newest_first(engineer_api, make_clus
 
 def test_an_unknown_cluster_is_404(engineer_api):
     assert engineer_api.get("/api/v1/clusters/999999/").status_code == 404
+
+
+def test_the_migration_backfills_forwarded_from_the_history(make_cluster, manager, engineer):
+    """Clusters from before engineering_since existed: forwards, statuses of forwarded or
+    acknowledged (now or in the audit log) and engineers' status writes count."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from triage.models import Forward, TriageEvent
+
+    migration = import_module("triage.migrations.0004_severity_basis_engineering_since")
+    forwarded, acknowledged_then_fixed, by_engineer, forwarded_now, manager_only = (
+        make_cluster(status=status)
+        for status in ("fixed", "fixed", "wont_fix", "forwarded", "fixed")
+    )
+    Forward.objects.create(cluster=forwarded, forwarded_by=manager)
+    for cluster, actor, new in [
+        (acknowledged_then_fixed, manager, "acknowledged"),
+        (acknowledged_then_fixed, manager, "fixed"),
+        (by_engineer, engineer, "wont_fix"),
+        (manager_only, manager, "fixed"),
+    ]:
+        TriageEvent.objects.create(
+            action="status", cluster=cluster, actor=actor, data={"old": "new", "new": new}
+        )
+    Cluster.objects.update(engineering_since=None)
+
+    migration.backfill_engineering_since(apps, None)
+
+    handed = Cluster.objects.filter(engineering_since__isnull=False)
+    assert set(handed.values_list("pk", flat=True)) == {
+        forwarded.pk,
+        acknowledged_then_fixed.pk,
+        by_engineer.pk,
+        forwarded_now.pk,
+    }

@@ -97,7 +97,7 @@ def _setup(fans: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--side", type=int, default=6324)
+    parser.add_argument("--side", type=int, default=6324, help="0: a 1080x2400 screenshot")
     parser.add_argument("--fans", type=int, default=4)
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout gunicorn serves")
@@ -197,8 +197,9 @@ def main() -> None:
                 process.wait(timeout=30)
     codes = sorted(code for code, _ in results)
     times = [t for _, t in results]
+    shape = f"{args.side}x{args.side} RGBA" if args.side else "1080x2400 screenshot"
     print(
-        f"{args.fans} fans x {args.files} PNGs of {args.side}x{args.side} ({len(data) // 1024} KB"
+        f"{args.fans} fans x {args.files} PNGs of {shape} ({len(data) // 1024} KB"
         f" each), code {args.code}:\n"
         f"  replies: HTTP {codes}, time median {statistics.median(times):.2f} s, "
         f"max {max(times):.2f} s\n"

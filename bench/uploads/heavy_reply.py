@@ -19,16 +19,22 @@ Peak memory is the kernel's high-water mark (VmHWM), reset just before the reque
 import argparse
 import io
 import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+# --code DIR: measure another checkout (e.g. `git archive main | tar -x -C DIR`), read
+# before argparse because it decides what is imported.
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv else ROOT
+sys.path.insert(0, str(CODE))
+os.chdir(CODE)  # Celery's Django fixup puts the working directory first on sys.path
 WORK = Path(tempfile.gettempdir()) / "tanggap-bench-uploads"
 WORK.mkdir(exist_ok=True)
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
+# One database per checkout: each is migrated by its own code.
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / f'db-{CODE.name}.sqlite3'}"
 os.environ["DJANGO_MEDIA_ROOT"] = str(WORK / "media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")
@@ -76,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--side", type=int, default=6324, help="0: a 1080x2400 screenshot")
     parser.add_argument("--files", type=int, default=4)
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
     parser.add_argument(
         "--over-limit",
         action="store_true",
@@ -139,9 +146,8 @@ def main() -> None:
         from html import unescape
 
         text = unescape(response.content.decode())
-        start = text.find('id="id_screenshots_error"')
-        if start >= 0:
-            print("  form says:", " ".join(text[start : start + 400].split())[:300])
+        errors = re.findall(r'class="error[^"]*"[^>]*>([^<]+)<', text)
+        print("  form says:", " | ".join(dict.fromkeys(e.strip() for e in errors))[:300])
 
 
 if __name__ == "__main__":

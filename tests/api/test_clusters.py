@@ -187,7 +187,11 @@ def test_detail_shows_spread_severity_reason_and_sample_threads(engineer_api, ma
     cluster = make_cluster(
         threads=7,
         severity="critical",
-        severity_reason="5 of 7 reports: critical. kembung",
+        severity_evidence={
+            "count": 5,
+            "total": 7,
+            "reasons": ["'kembung' (battery_swelling): critical"],
+        },
         firmware={"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1},
         daily=[["2025-01-30", 2], ["2025-01-31", 5]],
         reports_24h=5,
@@ -203,7 +207,7 @@ def test_detail_shows_spread_severity_reason_and_sample_threads(engineer_api, ma
 
     body = engineer_api.get(f"/api/v1/clusters/{cluster.pk}/").json()
     assert body["severity"] == "critical"
-    assert body["severity_reason"] == "5 of 7 reports: critical. kembung"
+    assert body["severity_reason"] == "5 of 7 reports are critical: swollen battery (“kembung”)."
     assert body["firmware"] == {"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1}
     assert body["daily"] == [
         {"date": "2025-01-30", "reports": 2},
@@ -248,38 +252,26 @@ def test_an_unknown_cluster_is_404(engineer_api):
     assert engineer_api.get("/api/v1/clusters/999999/").status_code == 404
 
 
-def test_the_migration_backfills_forwarded_from_the_history(make_cluster, manager, engineer):
-    """Clusters from before engineering_since existed: forwards, statuses of forwarded or
-    acknowledged (now or in the audit log) and engineers' status writes count."""
+def test_the_migration_counts_engineers_earlier_writes_as_forwarded(
+    make_cluster, manager, engineer
+):
+    """Clusters engineering wrote to before its writes set forwarded_at: an engineer's
+    status event hands them over from that moment; a manager's does not."""
     from importlib import import_module
 
     from django.apps import apps
 
-    from triage.models import Forward, TriageEvent
+    from triage.models import TriageEvent
 
-    migration = import_module("triage.migrations.0004_severity_basis_engineering_since")
-    forwarded, acknowledged_then_fixed, by_engineer, forwarded_now, manager_only = (
-        make_cluster(status=status)
-        for status in ("fixed", "fixed", "wont_fix", "forwarded", "fixed")
-    )
-    Forward.objects.create(cluster=forwarded, forwarded_by=manager)
-    for cluster, actor, new in [
-        (acknowledged_then_fixed, manager, "acknowledged"),
-        (acknowledged_then_fixed, manager, "fixed"),
-        (by_engineer, engineer, "wont_fix"),
-        (manager_only, manager, "fixed"),
-    ]:
+    migration = import_module("triage.migrations.0006_forwarded_includes_engineering_writes")
+    by_engineer, by_manager = make_cluster(status="fixed"), make_cluster(status="fixed")
+    for cluster, actor in [(by_engineer, engineer), (by_manager, manager)]:
         TriageEvent.objects.create(
-            action="status", cluster=cluster, actor=actor, data={"old": "new", "new": new}
+            action="status", cluster=cluster, actor=actor, data={"old": "new", "new": "fixed"}
         )
-    Cluster.objects.update(engineering_since=None)
+    first = TriageEvent.objects.get(cluster=by_engineer).created_at
 
-    migration.backfill_engineering_since(apps, None)
+    migration.engineers_writes_hand_over(apps, None)
 
-    handed = Cluster.objects.filter(engineering_since__isnull=False)
-    assert set(handed.values_list("pk", flat=True)) == {
-        forwarded.pk,
-        acknowledged_then_fixed.pk,
-        by_engineer.pk,
-        forwarded_now.pk,
-    }
+    assert Cluster.objects.get(pk=by_engineer.pk).forwarded_at == first
+    assert Cluster.objects.get(pk=by_manager.pk).forwarded_at is None

@@ -126,4 +126,4 @@ class ClusterFilter(django_filters.FilterSet):
         form = FeedFilterForm
 
     def filter_forwarded(self, queryset, name, value):
-        return queryset.filter(engineering_since__isnull=value == "false")
+        return queryset.filter(forwarded_at__isnull=value == "false")

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forum.models import Product, Thread
-from triage import reasons
+from triage import wording
 from triage.models import Cluster, ClusterStatus, Forward
 
 # What engineering may write back; forwarding, confirming and merging are the managers'
@@ -154,7 +154,7 @@ class ClusterSerializer(serializers.ModelSerializer):
     # The columns the list reads; the detail (a subclass) reads the whole row.
     LIST_COLUMNS = (
         *(f for f in Meta.fields if f not in {"url", "product_name", "forwarded"}),
-        "engineering_since",
+        "forwarded_at",
         "product__marketing_name",
     )
     PLAIN = tuple(f for f in Meta.fields if f not in {"id", "url", "product", "product_name",
@@ -230,7 +230,7 @@ class ClusterDetailSerializer(ClusterSerializer):
     to_representation = serializers.ModelSerializer.to_representation
 
     def get_severity_reason(self, cluster: Cluster) -> str:
-        return reasons.severity_reason(cluster)
+        return wording.severity_explanation(cluster)
 
     @extend_schema_field(DailyReportsSerializer(many=True))
     def get_daily(self, cluster: Cluster) -> list[dict]:

@@ -10,7 +10,7 @@ panas?"), and a function is only a problem when a broken or degraded marker is n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from triage.engine.normalize import CLAUSE_END, QUESTION_END, fold, tokenize
@@ -18,6 +18,8 @@ from triage.engine.vocabulary import (
     BROKEN_MARKERS,
     CONCEPTS,
     DEGRADED_MARKERS,
+    FAMILIES,
+    GENERIC_SYMPTOMS,
     HEDGE_TAGS,
     HEDGE_WORDS,
     MARKER_WINDOW,
@@ -31,6 +33,8 @@ _NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian 
 # "bukan cuma panas", "not only hot": the symptom is there, and more.
 _NOT_ONLY = frozenset("cuma hanya only just saja".split())
 _SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
+# A family feature weighs this share of a concept's.
+FAMILY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,29 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
             hits.append(ConceptHit(cid, concept.kind, "problem", "minor", term, start, marker))
         else:
             hits.append(ConceptHit(cid, concept.kind, "context", "", term, start))
-    return hits
+    return _yield_to_parts(hits, clauses)
+
+
+def _yield_to_parts(
+    hits: list[ConceptHit], clauses: list[tuple[int, int, bool]]
+) -> list[ConceptHit]:
+    """A generic symptom ("rusak", "tidak nyala") right after a named part or function in
+    its clause describes that part, which the function's own hit already reports."""
+    functions = [h for h in hits if h.kind == "function"]
+    if not functions:
+        return hits
+    out = []
+    for hit in hits:
+        if hit.concept in GENERIC_SYMPTOMS and hit.state == "problem":
+            c_start = next(lo for lo, hi, _ in clauses if lo <= hit.start <= hi)
+            if any(
+                c_start <= f.start < hit.start
+                and hit.start - (f.start + len(f.term.split())) < MARKER_WINDOW
+                for f in functions
+            ):
+                hit = replace(hit, state="context", severity="")
+        out.append(hit)
+    return out
 
 
 def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
@@ -212,6 +238,10 @@ def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
         else:
             continue
         features[name] = features.get(name, 0.0) + 1.0
+        family = FAMILIES.get(hit.concept)
+        if family and hit.state in ("problem", "hedged"):
+            name = "@" + family
+            features[name] = features.get(name, 0.0) + FAMILY_SHARE
     return features
 
 

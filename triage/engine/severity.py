@@ -14,56 +14,33 @@ from dataclasses import dataclass
 
 from triage.engine.concepts import ConceptHit, severity_rank
 
-
-@dataclass(frozen=True)
-class SeverityReason:
-    """One rule behind a severity, as data, so that the app can word it in the reader's
-    language; ``str()`` gives the English wording.
-
-    ``rule`` is ``problem`` (a symptom or broken function: ``terms[0]`` is the fan's word,
-    ``marker`` the word that made a function broken), ``hedged`` (only asked about),
-    ``request`` (request words in ``terms``), ``negated`` or ``default`` (no symptom
-    words). ``in_suggestion`` marks a problem mentioned inside a suggestion.
-    """
-
-    rule: str
-    level: str = ""
-    terms: tuple[str, ...] = ()
-    concept: str = ""
-    marker: str = ""
-    in_suggestion: bool = False
-
-    def __str__(self) -> str:
-        term = repr(self.terms[0]) if self.terms else ""
-        if self.rule == "request":
-            text = f"request words: {', '.join(repr(t) for t in self.terms)}"
-        elif self.rule == "default":
-            text = "no symptom words found: minor by default"
-        elif self.rule == "negated":
-            text = f"{term} negated ({self.concept}): ignored"
-        elif self.rule == "hedged":
-            text = f"{term} ({self.concept}) only asked about ('is it normal'): minor"
-        elif self.marker:
-            text = f"{term} + {self.marker!r} ({self.concept}): {self.level}"
-        else:
-            text = f"{term} ({self.concept}): {self.level}"
-        return f"{text} (in a suggestion)" if self.in_suggestion else text
+# The first reason of a decision that no words of the post itself support.
+NO_WORDS = "no symptom words found"
+# Enough similarity, summed over neighbours that have words, to borrow their severity.
+NEIGHBOUR_EVIDENCE = 0.3
+# Neighbours less similar than this are not evidence at all.
+NEIGHBOUR_MIN = 0.2
 
 
 @dataclass(frozen=True)
 class SeverityDecision:
-    """A severity level and the reasons for it, strongest first."""
+    """A severity level and the human-readable reasons for it, strongest first."""
 
     level: str
-    reasons: tuple[SeverityReason, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def from_words(self) -> bool:
+        """Whether the post's own words decided it (else it is borrowed or a default)."""
+        return not (self.reasons and self.reasons[0].startswith(NO_WORDS))
 
 
-def _reason(hit: ConceptHit, in_suggestion: bool = False) -> SeverityReason:
+def _describe(hit: ConceptHit) -> str:
     if hit.state == "hedged":
-        return SeverityReason("hedged", "minor", (hit.term,), hit.concept, "", in_suggestion)
-    return SeverityReason(
-        "problem", hit.severity, (hit.term,), hit.concept, hit.marker, in_suggestion
-    )
+        return f"'{hit.term}' ({hit.concept}) only asked about ('is it normal'): minor"
+    if hit.marker:
+        return f"'{hit.term}' + '{hit.marker}' ({hit.concept}): {hit.severity}"
+    return f"'{hit.term}' ({hit.concept}): {hit.severity}"
 
 
 def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
@@ -73,19 +50,41 @@ def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
     negated = [h for h in hits if h.state == "negated"]
     problems.sort(key=lambda h: -severity_rank(h.severity))
     top = severity_rank(problems[0].severity) if problems else 0
-    reasons: list[SeverityReason] = []
+    reasons: list[str] = []
     if requests and top <= severity_rank("minor"):
         level = "suggestion"
-        reasons.append(SeverityReason("request", level, tuple(sorted({h.term for h in requests}))))
-        reasons += [_reason(h, in_suggestion=True) for h in problems]
+        reasons.append(f"request words: {', '.join(sorted({repr(h.term) for h in requests}))}")
+        reasons += [f"{_describe(h)} (in a suggestion)" for h in problems]
     elif problems:
         level = problems[0].severity
+        seen: set[str] = set()
         for hit in problems:
-            reason = _reason(hit)
-            if reason not in reasons:
-                reasons.append(reason)
+            text = _describe(hit)
+            if text not in seen:
+                seen.add(text)
+                reasons.append(text)
     else:
         level = "minor"
-        reasons.append(SeverityReason("default", level))
-    reasons += [SeverityReason("negated", "", (h.term,), h.concept) for h in negated]
+        reasons.append(f"{NO_WORDS}: minor by default")
+    reasons += [f"'{h.term}' negated ({h.concept}): ignored" for h in negated]
     return SeverityDecision(level, tuple(reasons))
+
+
+def from_neighbours(
+    own: SeverityDecision, neighbours: Sequence[tuple[SeverityDecision, float]]
+) -> SeverityDecision:
+    """A post whose words name no symptom takes the severity of the most similar reports
+    whose words did (``(decision, similarity)`` pairs), weighted by similarity; with too
+    little evidence it stays minor. A post with words of its own keeps its decision."""
+    if own.from_words:
+        return own
+    weight: dict[str, float] = {}
+    for decision, similarity in neighbours:
+        if decision.from_words and similarity >= NEIGHBOUR_MIN:
+            weight[decision.level] = weight.get(decision.level, 0.0) + similarity
+    if sum(weight.values()) < NEIGHBOUR_EVIDENCE:
+        return own
+    level = max(weight, key=lambda lv: (weight[lv], severity_rank(lv)))
+    count = sum(1 for d, s in neighbours if d.from_words and s > 0 and d.level == level)
+    why = f"{NO_WORDS}: {level} like {count} similar report(s)"
+    return SeverityDecision(level, (why, *own.reasons[1:]))

@@ -24,9 +24,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 4
 # Width × height as the header declares it. A phone's screenshot is 2-5 million pixels
-# and a camera's photo 12 (50 in its high-resolution mode: JPEG, decoded at a quarter
-# of its size, see _decode); a flat-colour PNG of 40 million pixels weighs 150 KB on
-# disk and 160 MB decoded, so lossless formats get a tighter cap.
+# and a camera's photo 12 (50 in its high-resolution mode: JPEG, which decodes at half
+# its size or less, see _decode); a flat-colour PNG of 40 million pixels weighs 150 KB
+# on disk and 160 MB decoded, so lossless formats get a tighter cap.
 MAX_PIXELS = {"JPEG": 50_000_000, "MPO": 50_000_000, "PNG": 16_000_000, "WEBP": 16_000_000,
               "GIF": 16_000_000}  # fmt: skip
 MAX_SIDE = 2560  # larger images are scaled down: nobody reads a 8000px screenshot

@@ -87,3 +87,14 @@ def test_gunicorn_warms_the_app_in_the_master_and_freezes_its_heap():
     finally:
         gc.unfreeze()
     assert "-c config/gunicorn.py" in (settings.BASE_DIR / "Procfile").read_text()
+
+
+def test_proxy_and_cache_settings_come_from_the_environment():
+    printed = manage(
+        "shell", "--verbosity", "0", "-c",
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.CACHES['default']['BACKEND'])",
+        DJANGO_DEBUG="true", TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+        CACHE_URL="redis://127.0.0.1:6379/11",
+    )  # fmt: skip
+    assert printed.stdout.split() == ["1", "X-Real-IP", "config.cache.FailSafeRedisCache"]

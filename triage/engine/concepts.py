@@ -42,8 +42,9 @@ class ConceptHit:
     """One concept found in a post.
 
     ``state`` is ``problem`` (counts for severity), ``negated``, ``hedged`` (asked about,
-    not reported), ``context`` (a function mentioned without a sign that it is broken) or
-    ``request`` (a suggestion). ``severity`` is what this hit contributes, or "".
+    not reported), ``context`` (a function mentioned without a sign that it is broken),
+    ``yielded`` (a generic symptom that describes a part named beside it) or ``request``
+    (a suggestion). ``severity`` is what this hit contributes, or "".
     """
 
     concept: str
@@ -195,27 +196,51 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
             hits.append(ConceptHit(cid, concept.kind, "problem", "minor", term, start, marker))
         else:
             hits.append(ConceptHit(cid, concept.kind, "context", "", term, start))
-    return _yield_to_parts(hits, clauses)
+    return _parts_and_symptoms(hits, clauses)
 
 
-def _yield_to_parts(
+def _parts_and_symptoms(
     hits: list[ConceptHit], clauses: list[tuple[int, int, bool]]
 ) -> list[ConceptHit]:
-    """A generic symptom ("rusak", "tidak nyala") right after a named part or function in
-    its clause describes that part, which the function's own hit already reports."""
+    """Read a named part and a symptom next to it in one clause together.
+
+    A generic symptom ("rusak", "tidak nyala") right after a part describes that part,
+    which the part's own hit reports: it adds nothing of its own ("yielded"). A part only
+    mentioned, with a specific symptom beside it ("speaker kresek", "kamera blur"), is
+    that part degraded: a minor problem of the part, so it matches "speaker rusak".
+    """
     functions = [h for h in hits if h.kind == "function"]
     if not functions:
         return hits
+
+    def clause_of(hit: ConceptHit) -> int:
+        return next(lo for lo, hi, _ in clauses if lo <= hit.start <= hi)
+
+    def near(a: ConceptHit, b: ConceptHit) -> bool:
+        a_end, b_end = a.start + len(a.term.split()), b.start + len(b.term.split())
+        return clause_of(a) == clause_of(b) and (
+            0 <= b.start - a_end < MARKER_WINDOW or 0 <= a.start - b_end < MARKER_WINDOW
+        )
+
     out = []
     for hit in hits:
         if hit.concept in GENERIC_SYMPTOMS and hit.state == "problem":
-            c_start = next(lo for lo, hi, _ in clauses if lo <= hit.start <= hi)
-            if any(
-                c_start <= f.start < hit.start
-                and hit.start - (f.start + len(f.term.split())) < MARKER_WINDOW
-                for f in functions
-            ):
-                hit = replace(hit, state="context", severity="")
+            if any(f.start < hit.start and near(f, hit) for f in functions):
+                hit = replace(hit, state="yielded", severity="")
+        elif hit.kind == "function" and hit.state == "context":
+            symptom = next(
+                (
+                    h
+                    for h in hits
+                    if h.kind == "symptom"
+                    and h.state == "problem"
+                    and h.concept not in GENERIC_SYMPTOMS
+                    and near(hit, h)
+                ),
+                None,
+            )
+            if symptom is not None:
+                hit = replace(hit, state="problem", severity="minor", marker=symptom.term)
         out.append(hit)
     return out
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0003_search_triggers'),
+        ('forum', '0004_table_alignment_classes'),
     ]
 
     operations = [

@@ -6,6 +6,7 @@ DJANGO_SECRET_KEY, DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS, DATABASE_URL and
 CELERY_BROKER_URL (see README.md).
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "triage.api.middleware.FeedLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -241,6 +243,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "forum.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", 7), minute=0),
     },
+    "forum-screenshots": {
+        "task": "forum.tasks.encode_pending_screenshots",
+        "schedule": env.int("SCREENSHOT_SWEEP_SECONDS", 60),
+    },
     "triage-sweep": {"task": "triage.sweep", "schedule": env.int("TRIAGE_SWEEP_SECONDS", 60)},
     "triage-spikes": {
         "task": "triage.detect_spikes",
@@ -265,6 +271,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Docstrings are the browsable API's descriptions: ``code`` shows as code, not markup.
+    "VIEW_DESCRIPTION_FUNCTION": "triage.api.views.view_description",
     # Per API token (triage.api.throttles); a refused request gets 429 and Retry-After.
     "DEFAULT_THROTTLE_RATES": {
         "triage_api": env("TRIAGE_API_RATE", default="1200/minute"),
@@ -286,6 +294,15 @@ SPECTACULAR_SETTINGS = {
         "WritableStatusEnum": "triage.api.serializers.WRITABLE_STATUS_CHOICES",
     },
 }
+
+# Webhooks go to public addresses only; these networks (CIDR, comma-separated) are allowed
+# too, for a tracker on the premises: e.g. WEBHOOK_ALLOWED_NETWORKS=10.20.0.0/16.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_error}") from None
 
 # Security: strict in production, relaxed only when DEBUG is on.
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

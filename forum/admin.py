@@ -416,3 +416,6 @@ class ScreenshotAdmin(admin.ModelAdmin):
     list_display = ["__str__", "thread", "post", "width", "height", "created_at"]
     list_select_related = ["thread", "post"]
     raw_id_fields = ["thread", "post"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("original")

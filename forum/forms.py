@@ -13,7 +13,8 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class ScreenshotsField(forms.FileField):
-    """Up to four images; each is checked by Pillow and re-encoded without metadata."""
+    """Up to four images, checked from their headers alone: nothing is decoded while a
+    form validates (a task re-encodes them once the post is saved)."""
 
     widget = MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"})
 
@@ -23,15 +24,15 @@ class ScreenshotsField(forms.FileField):
             raise ValidationError(
                 _("Attach at most %(max)d screenshots."), params={"max": uploads.MAX_FILES}
             )
-        errors, cleaned = [], []
+        errors, checked = [], []
         for upload in files:
             try:
-                cleaned.append(uploads.clean_image(upload))
+                checked.append(uploads.check_image(upload))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
-        return cleaned
+        return checked
 
 
 def _body_field(label):

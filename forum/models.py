@@ -269,8 +269,11 @@ class Post(models.Model):
 class Screenshot(models.Model):
     """An image attached to a thread's opening post (``post`` empty) or to a reply.
 
-    Stored re-encoded (no EXIF, no GPS) under MEDIA_ROOT by ``forum.uploads``.
-    ``thread`` is always set so one query fetches every screenshot of a thread page.
+    Stored re-encoded (no EXIF, no GPS) under MEDIA_ROOT by ``forum.uploads``. A fan's
+    upload is kept in ``original`` (checked from its header only, never served) until a
+    task re-encodes it into ``image``: decoding is the costly part and stays out of the
+    web request. ``thread`` is always set so one query fetches every screenshot of a
+    thread page.
     """
 
     thread = models.ForeignKey(
@@ -285,19 +288,31 @@ class Screenshot(models.Model):
         related_name="screenshots",
     )
     image = models.ImageField(
-        _("image"), upload_to=screenshot_path, width_field="width", height_field="height"
+        _("image"),
+        upload_to=screenshot_path,
+        width_field="width",
+        height_field="height",
+        blank=True,  # empty until the upload is re-encoded
     )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
+    original = models.BinaryField(_("upload waiting to be re-encoded"), null=True, editable=False)
     alt_text = models.CharField(_("description"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("screenshot")
         verbose_name_plural = _("screenshots")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="screenshot_pending_idx",
+                condition=models.Q(original__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.alt_text or self.image.name
+        return self.alt_text or self.image.name or f"#{self.pk}"
 
 
 class MeToo(models.Model):
@@ -355,6 +370,7 @@ class Notification(models.Model):
         STATUS = "status", _("Status changed")
         OFFICIAL = "official", _("Official answer")
         MODERATION = "moderation", _("Moderation")
+        SCREENSHOT = "screenshot", _("Screenshot removed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -228,11 +228,25 @@ def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> P
         _ensure_html(post)
     ids = [p.pk for p in posts]
     shots: dict[int | None, list[Screenshot]] = {}
-    for shot in Screenshot.objects.filter(
-        Q(post__isnull=True) | Q(post_id__in=ids), thread=thread
-    ).order_by("id"):
+    for shot in (
+        Screenshot.objects.filter(Q(post__isnull=True) | Q(post_id__in=ids), thread=thread)
+        .defer("original")  # an upload waiting for its task: up to 5 MB, never shown
+        .order_by("id")
+    ):
         shots.setdefault(shot.post_id, []).append(shot)
     return Page(posts, number, per_page, total, extra={"screenshots": shots})
+
+
+def pending_screenshots(*, older_than: timedelta, limit: int = 200) -> list[int]:
+    """Screenshots still waiting for their encoding task after ``older_than`` (a broker
+    that was down, a task lost), oldest first, for the sweeper."""
+    return list(
+        Screenshot.objects.filter(
+            original__isnull=False, created_at__lt=timezone.now() - older_than
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def post_page_number(post: Post, per_page: int = POSTS_PER_PAGE) -> int:

@@ -8,12 +8,14 @@ Errors meant for the user are raised as ``ForumError`` (a ValidationError) with 
 translated message; a view shows it next to the form.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import Signal
@@ -35,9 +37,12 @@ from forum.models import (
     Screenshot,
     Status,
     Thread,
+    screenshot_path,
 )
 from forum.selectors import PUBLIC_GENERATION
-from forum.uploads import CleanImage, clean_image
+from forum.uploads import CheckedImage, CleanImage, check_image, encode_image
+
+log = logging.getLogger(__name__)
 
 # Fans may change what they wrote for this long; after that the record stands.
 EDIT_WINDOW = timedelta(hours=24)
@@ -82,20 +87,77 @@ def _attach(thread: Thread, post: Post | None, screenshots: Iterable) -> None:
     rows = []
     for item in screenshots:
         image, alt = item if isinstance(item, tuple) else (item, "")
-        # Whoever calls, nothing reaches storage that was not validated and re-encoded.
-        clean = image if isinstance(image, CleanImage) else clean_image(image)
-        shot = Screenshot(
-            thread=thread,
-            post=post,
-            alt_text=(alt or "")[:200],
-            width=clean.width,
-            height=clean.height,
-        )
-        # save=False then bulk: one INSERT for all, files written by the storage first.
-        shot.image.save(clean.content.name, clean.content, save=False)
+        shot = Screenshot(thread=thread, post=post, alt_text=(alt or "")[:200])
+        if isinstance(image, CleanImage):
+            # save=False then bulk: one INSERT for all, files written by the storage first.
+            shot.image.save(image.content.name, image.content, save=False)
+        else:
+            # Whoever calls, nothing reaches storage that was not checked, and nothing
+            # is served before it is re-encoded (encode_screenshots, after commit).
+            checked = image if isinstance(image, CheckedImage) else check_image(image)
+            shot.original = checked.read()
         rows.append(shot)
     if rows:
         Screenshot.objects.bulk_create(rows)
+    pending = [shot.pk for shot in rows if shot.original is not None]
+    if pending:
+        transaction.on_commit(lambda: _queue_encoding(pending))
+
+
+def _queue_encoding(screenshot_ids: list[int]) -> None:
+    from forum.tasks import encode_screenshots as task
+
+    try:
+        task.delay(screenshot_ids)
+    except Exception:  # broker down: the sweeper (tasks.encode_pending_screenshots) takes them
+        log.warning("could not queue the encoding of screenshots %s", screenshot_ids)
+
+
+def encode_screenshots(screenshot_ids: Iterable[int]) -> int:
+    """Re-encode uploads waiting in ``Screenshot.original`` into their public image.
+
+    Runs in a worker (``forum.tasks``), one image at a time. Idempotent: a screenshot
+    already encoded (by another worker or the sweeper) is skipped, and a file written
+    in a race that was lost is deleted again. An upload that turns out to be broken
+    past its header is removed and its author told so. Returns how many were encoded.
+    """
+    done = 0
+    for shot_id in screenshot_ids:
+        shot = (
+            Screenshot.objects.filter(pk=shot_id, original__isnull=False)
+            .select_related("thread", "post")
+            .first()
+        )
+        if shot is None:
+            continue
+        upload = ContentFile(bytes(shot.original), name=f"screenshot-{shot.pk}")
+        try:
+            clean = encode_image(check_image(upload))
+        except ValidationError:
+            _drop_broken_screenshot(shot)
+            continue
+        name = shot.image.storage.save(screenshot_path(shot, clean.content.name), clean.content)
+        won = Screenshot.objects.filter(pk=shot.pk, original__isnull=False).update(
+            image=name, width=clean.width, height=clean.height, original=None
+        )
+        if won:
+            done += 1
+        else:
+            shot.image.storage.delete(name)
+    return done
+
+
+def _drop_broken_screenshot(shot: Screenshot) -> None:
+    log.warning("screenshot %s could not be decoded; removed", shot.pk)
+    if Screenshot.objects.filter(pk=shot.pk, original__isnull=False).delete()[0]:
+        author_id = shot.post.author_id if shot.post_id else shot.thread.author_id
+        if author_id:
+            notify(
+                recipients=[author_id],
+                verb=Notification.Verb.SCREENSHOT,
+                thread=shot.thread,
+                post=shot.post,
+            )
 
 
 def _after_thread_created(thread_id: int) -> None:
@@ -126,9 +188,11 @@ def create_thread(
 
     ``author`` may be None only for imports (then ``external_author`` names the person
     at the source). ``product`` may be None for imported complaints; the fan's form
-    requires it. ``screenshots`` are ``CleanImage`` (from ``forum.uploads.clean_image``)
-    or ``(CleanImage, alt_text)`` pairs. ``created_at`` backdates imports and also sets
-    ``last_activity_at``. The author follows their thread. After commit, the
+    requires it. ``screenshots`` are ``CheckedImage`` (``forum.uploads.check_image``: an
+    upload checked from its header, re-encoded by a task after commit) or ``CleanImage``
+    (already re-encoded, stored as is), or ``(image, alt_text)`` pairs. ``created_at``
+    backdates imports and also sets ``last_activity_at``. The author follows their
+    thread. After commit, the
     ``thread_created`` signal is sent for the triage pipeline. Raises ForumError when
     the author is suspended. Does not apply rate limits (the views do).
     """

@@ -1,4 +1,5 @@
-"""Background work of the forum: notifying followers of a reply, the daily digest."""
+"""Background work of the forum: screenshots' re-encoding, notifying followers of a reply,
+the daily digest."""
 
 from datetime import timedelta
 
@@ -10,8 +11,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from forum import selectors, services
 from forum.models import Follow, Notification, Post
 from forum.services import notify
+
+# How long a screenshot is left to its own task before the sweeper encodes it.
+SCREENSHOT_GRACE = timedelta(minutes=2)
+
+
+@shared_task(ignore_result=True)
+def encode_screenshots(screenshot_ids: list[int]) -> int:
+    """Re-encode a post's uploaded screenshots (queued after the post commits)."""
+    return services.encode_screenshots(screenshot_ids)
+
+
+@shared_task(ignore_result=True)
+def encode_pending_screenshots() -> int:
+    """The sweeper (beat): screenshots whose task was never queued (broker down) or lost."""
+    return services.encode_screenshots(selectors.pending_screenshots(older_than=SCREENSHOT_GRACE))
 
 
 @shared_task(ignore_result=True)

@@ -137,7 +137,7 @@ def _replies_cache_key(user, thread, posts, shots) -> str | None:
             post.is_hidden,
             post.firmware,
             post.body_html,
-            [(s.pk, s.alt_text) for s in shots.get(post.pk, [])],
+            [(s.pk, s.alt_text, s.image.name) for s in shots.get(post.pk, [])],
         )
         digest.update(repr(rendered).encode())
     zone = timezone.get_current_timezone_name()

@@ -23,7 +23,10 @@ class WebhookForm(forms.ModelForm):
         max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"size": 80}),
-        help_text=_("Tanggap POSTs signed JSON here (see docs/api.md), with retries."),
+        help_text=_(
+            "Tanggap POSTs signed JSON here (see docs/api.md), with retries. Public "
+            "addresses only, unless the server allows your network."
+        ),
     )
     events = forms.MultipleChoiceField(
         label=_("events"),
@@ -40,6 +43,14 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["url", "events", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            webhooks.check_url(url)
+        except webhooks.UnsafeURL as error:
+            raise forms.ValidationError(error.message, code="unsafe") from None
+        return url
 
 
 @admin.register(Webhook)

@@ -117,7 +117,9 @@ class Cluster(models.Model):
 
     first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
-    # Response times are measured from ``first_seen`` to these moments.
+    # Response times are measured from ``first_seen`` to these moments. ``forwarded_at``:
+    # the first forward, status of forwarded or acknowledged, or write-back of
+    # engineering's through the feed; it stays (the feed's ``forwarded``).
     first_answered_at = models.DateTimeField(_("first official answer"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("first handed to engineering"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("marked fixed"), null=True, blank=True)
@@ -139,6 +141,11 @@ class Cluster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:triage_cluster_change", args=[self.pk])
+
+    @property
+    def is_forwarded(self) -> bool:
+        """Engineering has it or had it (the feed's ``forwarded``)."""
+        return self.forwarded_at is not None
 
 
 class ThreadTriage(models.Model):

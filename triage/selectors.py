@@ -12,12 +12,8 @@ from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -320,20 +316,13 @@ def cluster_console(cluster: Cluster, *, page=1) -> dict:
 
 # --- the engineering feed (REST API) --------------------------------------------------------
 
-# "Forwarded only" in the feed: engineering has it, or a manager handed it over once.
-FORWARDED_STATUSES = (ClusterStatus.FORWARDED, ClusterStatus.ACKNOWLEDGED)
 SAMPLE_THREADS = 5
 
 
 def feed_clusters() -> QuerySet[Cluster]:
     """Every cluster as the engineering feed shows it (merged ones too, so a sync sees
-    them go), with its product and ``is_forwarded``; no query until evaluated."""
-    was_forwarded = Exists(Forward.objects.filter(cluster=OuterRef("pk")))
-    return Cluster.objects.select_related("product").annotate(
-        is_forwarded=ExpressionWrapper(
-            Q(status__in=FORWARDED_STATUSES) | Q(was_forwarded), output_field=BooleanField()
-        )
-    )
+    them go), with its product; no query until evaluated."""
+    return Cluster.objects.select_related("product")
 
 
 def feed_cluster(cluster_id: int) -> Cluster:

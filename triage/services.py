@@ -511,11 +511,15 @@ def set_status(
     fixed_in: str | None = None,
     ticket_url: str | None = None,
     note: str = "",
+    by_engineering: bool = False,
 ) -> bool:
     """Change a cluster's status; every member thread shows it and its followers hear.
 
-    The one path for the admin's action, the engineering feed's write-back and the
-    pipeline's regression check. Returns False when nothing changed.
+    The one path for the admin's action, the engineering feed's write-back
+    (``by_engineering``) and the pipeline's regression check. A status of forwarded or
+    acknowledged, or any write-back of engineering's, hands the cluster to engineering
+    for good: ``forwarded_at`` (the feed's ``forwarded``). Returns False when nothing
+    changed.
     """
     with transaction.atomic():
         cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
@@ -525,10 +529,13 @@ def set_status(
             cluster.fixed_in = fixed_in.strip()
         if ticket_url is not None:
             cluster.ticket_url = ticket_url.strip()
-        if old == (cluster.status, cluster.fixed_in, cluster.ticket_url):
+        handed_over = cluster.forwarded_at is None and (
+            by_engineering or status in ENGINEERING_HAS_IT
+        )
+        if old == (cluster.status, cluster.fixed_in, cluster.ticket_url) and not handed_over:
             return False
         now = timezone.now()
-        if status in ENGINEERING_HAS_IT and cluster.forwarded_at is None:
+        if handed_over:
             cluster.forwarded_at = now
         if status != ClusterStatus.FIXED:
             cluster.fixed_at = None

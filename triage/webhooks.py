@@ -15,21 +15,34 @@ A receiver recomputes the HMAC over the raw body it received and compares in con
 time, and rejects timestamps older than a few minutes (replays). Attempts that fail
 (no answer in ``TIMEOUT`` seconds, or a status other than 2xx) are retried after
 2, 4, 8 ... seconds, ``MAX_ATTEMPTS`` in all; every attempt's outcome is kept.
+
+Where a delivery may go: http or https, to public addresses only, plus the networks an
+operator lists in ``WEBHOOK_ALLOWED_NETWORKS`` (an on-premise tracker). A webhook is a
+request the server makes on a manager's say, so without this it would reach loopback
+services, the private network and the cloud's metadata endpoint (169.254.169.254).
+The URL is checked when it is saved (``check_url``) and again at every attempt, after
+resolving its host: the attempt connects to the very address it checked, so a DNS
+answer that changes in between (DNS rebinding) cannot send it elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from triage.models import Cluster, Webhook, WebhookDelivery
 from triage.services import triage_event
@@ -145,14 +158,139 @@ def _queue(delivery_ids: list[int]) -> None:
 triage_event.connect(dispatch, weak=False, dispatch_uid="triage.webhooks.dispatch")
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer we record, not one we follow (it would drop the body)."""
+# --- where a delivery may go ---------------------------------------------------------------
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class UnsafeURL(ValueError):
+    """A webhook URL Tanggap will not call; ``message`` says why, for the manager."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _embedded_ipv4(ip: Address) -> Address:
+    """The IPv4 address an IPv6 one stands for (mapped, 6to4, NAT64), else itself."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if embedded := ip.ipv4_mapped or ip.sixtofour:
+            return embedded
+        if ip in _NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
+
+
+def address_allowed(ip: Address) -> bool:
+    """Public (globally routable unicast), or inside WEBHOOK_ALLOWED_NETWORKS."""
+    ip = _embedded_ipv4(ip)
+    networks = [ipaddress.ip_network(n, strict=False) for n in settings.WEBHOOK_ALLOWED_NETWORKS]
+    if any(ip in network for network in networks if network.version == ip.version):
+        return True
+    special = ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+    return ip.is_global and not (special or ip.is_reserved or ip.is_unspecified)
+
+
+def _target(url: str) -> tuple[str, str, int]:
+    """(scheme, ASCII host, port) of a URL we may call at all, else UnsafeURL."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except (ValueError, UnicodeError):
+        raise UnsafeURL(_("This is not a valid URL.")) from None
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeURL(_("Webhook URLs start with https:// or http://."))
+    if not host:
+        raise UnsafeURL(_("This URL has no host."))
+    return parts.scheme, host, port
+
+
+def _literal(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def resolve(url: str) -> list[Address]:
+    """The addresses a delivery to ``url`` may connect to, after resolving its host.
+
+    Raises UnsafeURL when the scheme is not http(s), the host does not resolve, or any
+    of its addresses is neither public nor in WEBHOOK_ALLOWED_NETWORKS (one bad
+    answer spoils the lot: an attacker controls every answer of their own name).
+    """
+    _scheme, host, port = _target(url)
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise UnsafeURL(_("The host %(host)s could not be found.") % {"host": host}) from None
+    addresses = list(dict.fromkeys(ipaddress.ip_address(a[4][0].split("%")[0]) for a in answers))
+    refused = [ip for ip in addresses if not address_allowed(ip)]
+    if refused:
+        where = {"host": host, "address": refused[0]}
+        if _literal(host) == refused[0]:
+            reason = _("%(address)s is not a public address.") % {"address": host.strip("[]")}
+        else:
+            reason = _("%(host)s is at %(address)s, which is not a public address.") % where
+        raise UnsafeURL(
+            _(
+                "%(reason)s Webhooks go to public addresses only (the server can allow an "
+                "on-premise tracker's network: WEBHOOK_ALLOWED_NETWORKS)."
+            )
+            % {"reason": reason}
+        )
+    return addresses
+
+
+def check_url(url: str) -> None:
+    """Raise UnsafeURL (with the reason) unless deliveries to ``url`` may be made now."""
+    resolve(url)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the checked address, with the URL's host in the Host header."""
+
+    def __init__(self, host: str, port: int, address: Address, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((str(self.address), self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked address; the certificate is verified for the URL's host."""
+
+    def __init__(self, host: str, port: int, address: Address, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((str(self.address), self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int, str]:
+    """POST once to a checked address of ``url``; the status code and reason (a
+    redirect is an answer we record, never follow). Raises UnsafeURL or OSError."""
+    scheme, host, port = _target(url)
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    error: OSError | None = None
+    for address in resolve(url):
+        connection = connection_class(host, port, address, TIMEOUT)
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.reason
+        except ConnectionRefusedError as exc:  # try the host's next address
+            error = exc
+        finally:
+            connection.close()
+    raise error or OSError("no address to connect to")
 
 
 def attempt(delivery_id: int) -> int | None:
@@ -172,28 +310,24 @@ def attempt(delivery_id: int) -> int | None:
         {"id": delivery.pk, **delivery.payload}, separators=(",", ":"), sort_keys=True
     ).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 (URLField: http or https only)
-        webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Tanggap-Event": delivery.event,
-            "X-Tanggap-Delivery": str(delivery.pk),
-            "X-Tanggap-Timestamp": timestamp,
-            SIGNATURE_HEADER: sign(webhook.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Tanggap-Event": delivery.event,
+        "X-Tanggap-Delivery": str(delivery.pk),
+        "X-Tanggap-Timestamp": timestamp,
+        SIGNATURE_HEADER: sign(webhook.secret, timestamp, body),
+    }
     code, error = None, ""
     try:
-        with _opener.open(request, timeout=TIMEOUT) as response:
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code} {exc.reason}"
-        exc.close()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        with translation.override("en"):  # the delivery log is English, like its errors
+            code, reason = _post(webhook.url, body, headers)
+    except UnsafeURL as exc:
+        error = f"refused: {exc.message}"
+    except (OSError, http.client.HTTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    if code is not None and not 200 <= code < 300:
+        error = f"HTTP {code} {reason}"
     delivery.attempts += 1
     delivery.response_code = code
     if code is not None and 200 <= code < 300:

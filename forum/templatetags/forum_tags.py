@@ -40,4 +40,8 @@ def notification_text(item: Notification) -> str:
         if item.extra.get("fixed_in"):
             text += " " + _("(fixed in %(version)s)") % {"version": item.extra["fixed_in"]}
         return text
+    if item.verb == Notification.Verb.SCREENSHOT:
+        return _("A screenshot you attached in “%(title)s” could not be read and was removed.") % {
+            "title": title
+        }
     return item.get_verb_display()

@@ -1,6 +1,8 @@
 """Clients for each role and a builder of clusters with member threads."""
 
+import ipaddress
 import itertools
+import socket
 from datetime import timedelta
 
 import pytest
@@ -91,3 +93,39 @@ def make_cluster(db, product):
         return cluster
 
     return _make
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """A resolver the test controls: ``dns["tracker.example.com"] = ["203.0.113.7"]``.
+    IP literals resolve to themselves, other names fail; ``dns.asked`` lists the names
+    (not literals) looked up, in order. No test depends on the network's DNS."""
+
+    class Resolver(dict):
+        asked: list[str] = []
+
+        def getaddrinfo(self, host, port, *args, **kwargs):
+            try:
+                addresses = [str(ipaddress.ip_address(host.strip("[]")))]
+            except ValueError:
+                self.asked.append(host)
+                if host not in self:
+                    raise socket.gaierror(socket.EAI_NONAME, "unknown name") from None
+                addresses = self[host]
+                if callable(addresses):  # a name whose answer changes between lookups
+                    addresses = addresses()
+            return [
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port, 0, 0) if ":" in a else (a, port),
+                )
+                for a in addresses
+            ]
+
+    resolver = Resolver()
+    resolver.asked = []
+    monkeypatch.setattr(socket, "getaddrinfo", resolver.getaddrinfo)
+    return resolver

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.factories import ProductFactory
 from triage import services
-from triage.models import Cluster, ClusterStatus, Forward
+from triage.models import Cluster, ClusterStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -44,25 +44,69 @@ def test_filters_by_product_severity_status_and_kind(engineer_api, make_cluster)
     assert ids(engineer_api.get("/api/v1/clusters/?kind=suggestion")) == [elsewhere.pk]
 
 
-def test_forwarded_only_means_engineering_has_it_or_had_it(engineer_api, make_cluster, manager):
+def test_forwarded_means_engineering_has_it_or_had_it(engineer_api, make_cluster, manager):
+    """docs/api.md: a manager's forward, a status of forwarded or acknowledged, or any
+    write-back through the API hands a cluster to engineering for good."""
+
+    def patch(cluster, **body):
+        response = engineer_api.patch(f"/api/v1/clusters/{cluster.pk}/", body, format="json")
+        assert response.status_code == 200, response.content
+
     forwarded = make_cluster()
     services.forward_cluster(forwarded, actor=manager, note="please look")
-    acknowledged = make_cluster(status=ClusterStatus.ACKNOWLEDGED)
-    fixed_after_forward = make_cluster(status=ClusterStatus.FIXED)
-    Forward.objects.create(cluster=fixed_after_forward, forwarded_by=manager)
+    forwarded_then_fixed = make_cluster()
+    services.forward_cluster(forwarded_then_fixed, actor=manager)
+    patch(forwarded_then_fixed, status="acknowledged")
+    patch(forwarded_then_fixed, status="fixed", fixed_in="OS2.0.6.0")
+    # Engineering found it in the feed and worked it without a manager's forward.
+    engineering_own = make_cluster(status=ClusterStatus.CONFIRMED)
+    patch(engineering_own, status="acknowledged")
+    patch(engineering_own, status="fixed", fixed_in="OS2.0.6.0")
+    ticket_only = make_cluster()
+    patch(ticket_only, ticket_url="https://jira.example.com/browse/CAM-1")
+    regressed = make_cluster()
+    patch(regressed, status="fixed", fixed_in="1.0")
+    services.set_status(regressed, ClusterStatus.REGRESSED)
+    # A manager closing a cluster in the console does not hand it to engineering.
+    manager_fixed = make_cluster(status=ClusterStatus.CONFIRMED)
+    services.set_status(manager_fixed, ClusterStatus.FIXED, actor=manager, fixed_in="1.0")
     never = make_cluster(status=ClusterStatus.CONFIRMED)
 
     got = engineer_api.get("/api/v1/clusters/?forwarded=true")
-    assert set(ids(got)) == {forwarded.pk, acknowledged.pk, fixed_after_forward.pk}
+    handed = {forwarded, forwarded_then_fixed, engineering_own, ticket_only, regressed}
+    assert set(ids(got)) == {c.pk for c in handed}
     assert all(row["forwarded"] for row in got.json()["results"])
-    assert ids(engineer_api.get("/api/v1/clusters/?forwarded=false")) == [never.pk]
+    assert set(ids(engineer_api.get("/api/v1/clusters/?forwarded=false"))) == {
+        manager_fixed.pk,
+        never.pk,
+    }
+    detail = engineer_api.get(f"/api/v1/clusters/{engineering_own.pk}/").json()
+    assert (detail["forwarded"], detail["status"]) == (True, "fixed")
+    assert engineer_api.get(f"/api/v1/clusters/{never.pk}/").json()["forwarded"] is False
+
+
+def test_the_readme_sync_keeps_engineering_own_work(engineer_api, make_cluster):
+    """The README's incremental sync (?forwarded=true&updated_since=...) sees a cluster
+    engineering acknowledged and then fixed without a manager's forward."""
+    cluster = make_cluster(status=ClusterStatus.CONFIRMED)
+    mark = (timezone.now() - timedelta(seconds=1)).isoformat()
+    url = f"/api/v1/clusters/{cluster.pk}/"
+    engineer_api.patch(url, {"status": "acknowledged"}, format="json")
+    engineer_api.patch(url, {"status": "fixed", "fixed_in": "OS2.0.6.0"}, format="json")
+    rows = engineer_api.get(
+        "/api/v1/clusters/",
+        {"forwarded": "true", "ordering": "updated_at", "updated_since": mark},
+    ).json()["results"]
+    assert [(r["id"], r["status"], r["forwarded"]) for r in rows] == [(cluster.pk, "fixed", True)]
 
 
 def test_bad_filter_values_are_400_with_the_reason(engineer_api):
     for query, field in [
         ("updated_since=yesterday", "updated_since"),
         ("severity=apocalyptic", "severity"),
-        ("product=999999", "product"),
+        ("product=0", "product"),
+        ("product=phone", "product"),
+        ("forwarded=yes", "forwarded"),
         ("ordering=label", "ordering"),
         ("page_size=0", "page_size"),
         ("page_size=many", "page_size"),
@@ -143,7 +187,11 @@ def test_detail_shows_spread_severity_reason_and_sample_threads(engineer_api, ma
     cluster = make_cluster(
         threads=7,
         severity="critical",
-        severity_reason="5 of 7 reports: critical. kembung",
+        severity_evidence={
+            "count": 5,
+            "total": 7,
+            "reasons": ["'kembung' (battery_swelling): critical"],
+        },
         firmware={"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1},
         daily=[["2025-01-30", 2], ["2025-01-31", 5]],
         reports_24h=5,
@@ -159,7 +207,7 @@ def test_detail_shows_spread_severity_reason_and_sample_threads(engineer_api, ma
 
     body = engineer_api.get(f"/api/v1/clusters/{cluster.pk}/").json()
     assert body["severity"] == "critical"
-    assert body["severity_reason"] == "5 of 7 reports: critical. kembung"
+    assert body["severity_reason"] == "5 of 7 reports are critical: swollen battery (“kembung”)."
     assert body["firmware"] == {"HyperOS 1.0.5.0": 6, "HyperOS 1.0.4.0": 1}
     assert body["daily"] == [
         {"date": "2025-01-30", "reports": 2},
@@ -202,3 +250,28 @@ def test_threads_of_a_cluster_are_paginated_newest_first(engineer_api, make_clus
 
 def test_an_unknown_cluster_is_404(engineer_api):
     assert engineer_api.get("/api/v1/clusters/999999/").status_code == 404
+
+
+def test_the_migration_counts_engineers_earlier_writes_as_forwarded(
+    make_cluster, manager, engineer
+):
+    """Clusters engineering wrote to before its writes set forwarded_at: an engineer's
+    status event hands them over from that moment; a manager's does not."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from triage.models import TriageEvent
+
+    migration = import_module("triage.migrations.0006_forwarded_includes_engineering_writes")
+    by_engineer, by_manager = make_cluster(status="fixed"), make_cluster(status="fixed")
+    for cluster, actor in [(by_engineer, engineer), (by_manager, manager)]:
+        TriageEvent.objects.create(
+            action="status", cluster=cluster, actor=actor, data={"old": "new", "new": "fixed"}
+        )
+    first = TriageEvent.objects.get(cluster=by_engineer).created_at
+
+    migration.engineers_writes_hand_over(apps, None)
+
+    assert Cluster.objects.get(pk=by_engineer.pk).forwarded_at == first
+    assert Cluster.objects.get(pk=by_manager.pk).forwarded_at is None

@@ -7,7 +7,8 @@ from triage.models import Webhook, WebhookDelivery, WebhookEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_a_manager_registers_a_webhook_and_sees_its_secret_once(client, manager):
+def test_a_manager_registers_a_webhook_and_sees_its_secret_once(client, manager, dns):
+    dns["tracker.example.com"] = ["93.184.215.14"]
     client.force_login(manager)
     response = client.post(
         "/admin/triage/webhook/add/",
@@ -28,7 +29,8 @@ def test_a_manager_registers_a_webhook_and_sees_its_secret_once(client, manager)
     assert 'type="checkbox" name="events" value="cluster.status_changed"' in page
 
 
-def test_a_new_secret_replaces_the_old_one(client, manager):
+def test_a_new_secret_replaces_the_old_one(client, manager, dns):
+    dns["x.example.com"] = ["93.184.215.14"]
     hook = Webhook.objects.create(url="https://x.example.com/", secret="old", events=[])
     client.force_login(manager)
     response = client.post(
@@ -57,5 +59,5 @@ def test_managers_see_deliveries_and_can_send_failed_ones_again(
         )
     assert response.status_code == 302
     delivery.refresh_from_db()
-    # Port 9 (discard) refuses on loopback: one fresh attempt, recorded.
+    # Loopback is not a public address: one fresh attempt, refused, recorded.
     assert delivery.attempts == 1 and delivery.status == "pending" and delivery.error

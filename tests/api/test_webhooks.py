@@ -62,6 +62,13 @@ def verify_like_a_receiver(headers, body, secret=SECRET):
     )
 
 
+@pytest.fixture(autouse=True)
+def _receivers_on_loopback(settings):
+    """These receivers listen on 127.0.0.1: allowed like an on-premise tracker's network
+    (tests/api/test_webhook_urls.py checks that loopback is refused otherwise)."""
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 def hook(url, events=(WebhookEvent.STATUS_CHANGED,), **kwargs):
     return Webhook.objects.create(url=url, secret=SECRET, events=list(events), **kwargs)
 

@@ -151,3 +151,39 @@ def test_pages_fit_a_phone_and_work_without_javascript(
     page.locator("button.me-too").click()  # a plain POST and redirect
     expect(page.locator("button.me-too .count")).to_have_text("1")
     context.close()
+
+
+def test_a_screenshot_waiting_for_its_task_shows_a_placeholder_then_the_image(
+    page, live_server, artifacts_dir, media_served, tmp_path, monkeypatch
+):
+    """The broker was down when Siti posted: her reply is there at once, its screenshot
+    says it is being prepared, and shows once the sweeper has encoded it."""
+    from forum import services, tasks
+
+    monkeypatch.setattr(services, "_queue_encoding", lambda ids: None)  # never queued
+    monkeypatch.setattr(tasks, "SCREENSHOT_GRACE", tasks.SCREENSHOT_GRACE * 0)
+    product = ProductFactory(marketing_name="Redmi Note 13 Pro")
+    siti = UserFactory(email="siti@example.com", display_name="Siti")
+    thread = services.create_thread(
+        author=siti, title="Layar bergaris hijau", body="Muncul garis hijau.", product=product
+    )
+    screenshot = tmp_path / "garis.png"
+    Image.new("RGB", (360, 640), (20, 160, 60)).save(screenshot, "PNG")
+
+    log_in(page, live_server.url, "siti@example.com")
+    page.goto(f"{live_server.url}{thread.get_absolute_url()}")
+    page.get_by_label("Balasan Anda").fill("Ini fotonya.")
+    page.locator("input[name=screenshots]").set_input_files(str(screenshot))
+    page.get_by_label("Isi tangkapan layar").fill("Garis hijau di tengah layar")
+    page.get_by_role("button", name="Kirim balasan").click()
+    expect(page.locator(".post-list")).to_contain_text("Ini fotonya.")
+    placeholder = page.locator(".screenshot-pending")
+    expect(placeholder).to_have_text("Tangkapan layar sedang disiapkan… muat ulang sebentar lagi.")
+    placeholder.scroll_into_view_if_needed()
+    shot(page, artifacts_dir, "7-screenshot-pending")
+
+    assert tasks.encode_pending_screenshots() == 1
+    page.reload()
+    image = page.get_by_role("img", name="Garis hijau di tengah layar")
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 360
+    expect(page.locator(".screenshot-pending")).to_have_count(0)

@@ -33,9 +33,12 @@ def post_thread(client, product, files=(), **extra):
     return client.post(reverse("forum:new_thread"), data)
 
 
-def test_screenshot_is_stored_with_alt_text_and_shown(client, fan, product, png_upload):
+def test_screenshot_is_stored_with_alt_text_and_shown(
+    client, fan, product, png_upload, django_capture_on_commit_callbacks
+):
     client.force_login(fan)
-    response = post_thread(client, product, [png_upload()])
+    with django_capture_on_commit_callbacks(execute=True):  # the encoding task
+        response = post_thread(client, product, [png_upload()])
     assert response.status_code == 302
     shot = Screenshot.objects.get()
     assert (shot.width, shot.height, shot.post) == (40, 30, None)
@@ -44,12 +47,13 @@ def test_screenshot_is_stored_with_alt_text_and_shown(client, fan, product, png_
     assert f'src="{shot.image.url}" alt="Garis hijau di tengah layar"' in html
 
 
-def test_gps_exif_is_stripped(client, fan, product):
+def test_gps_exif_is_stripped(client, fan, product, django_capture_on_commit_callbacks):
     client.force_login(fan)
     jpeg = make_png(exif_gps=True, fmt="JPEG")
     assert Image.open(io.BytesIO(jpeg)).getexif().get(0x8825)  # the upload has GPS
     upload = SimpleUploadedFile("foto.jpg", jpeg, content_type="image/jpeg")
-    assert post_thread(client, product, [upload]).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_thread(client, product, [upload]).status_code == 302
     stored = Image.open(Screenshot.objects.get().image.path)
     assert not stored.getexif() and "exif" not in stored.info
 

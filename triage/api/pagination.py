@@ -12,15 +12,37 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 from collections import OrderedDict
+from datetime import UTC
 from typing import Any
 
 from django.db.models import DateTimeField, F, FloatField, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+MAX_CURSOR_CHARS = 512
+MAX_ID = 2**63 - 1  # the largest id (and whole number) the database holds
+
+
+def _invalid(parameter: str, message: str) -> ValidationError:
+    """A 400 shaped like the filters' and serializers': {"parameter": ["why"]}."""
+    return ValidationError({parameter: [message]})
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not a value of a cursor")
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise ValueError("not a whole number the database holds")
+    return value
 
 
 class KeysetPagination(BasePagination):
@@ -70,21 +92,20 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            raise ValidationError({self.page_size_query_param: "Send a whole number."}) from None
+        if not re.fullmatch(r"[0-9]{1,9}", raw):  # int() would take " 5", "+5" and "٥"
+            raise _invalid(self.page_size_query_param, _("Send a whole number."))
+        size = int(raw)
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError(
-                {self.page_size_query_param: f"Between 1 and {self.max_page_size}."}
-            )
+            message = _("Between 1 and %(max)d.") % {"max": self.max_page_size}
+            raise _invalid(self.page_size_query_param, message)
         return size
 
     def get_ordering(self, request) -> str:
         ordering = request.query_params.get(self.ordering_param, self.default_ordering)
         allowed = self.allowed_orderings()
         if ordering not in allowed:
-            raise ValidationError({self.ordering_param: f"One of: {', '.join(allowed)}."})
+            message = _("One of: %(allowed)s.") % {"allowed": ", ".join(allowed)}
+            raise _invalid(self.ordering_param, message)
         return ordering
 
     def allowed_orderings(self) -> list[str]:
@@ -124,33 +145,48 @@ class KeysetPagination(BasePagination):
         return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
     def decode_cursor(self, request) -> dict | None:
+        """The key a cursor carries, or a 400 for anything this class did not write.
+
+        Every part is checked for its type and range before it reaches a query: a
+        crafted cursor (an over-long number, Infinity or NaN, nested JSON, not base64)
+        is refused, never an error of the database or of Python.
+        """
         token = request.query_params.get(self.cursor_query_param)
         if not token:
             return None
         try:
-            payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            if payload["o"] != self.ordering:
+            # Ours are under 200 characters; the cap also bounds how deep JSON can nest.
+            if len(token) > MAX_CURSOR_CHARS:
+                raise ValueError("too long")
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            payload = json.loads(raw, parse_constant=_no_constants)
+            if not isinstance(payload, dict) or payload.get("o") != self.ordering:
                 raise ValueError("the cursor belongs to another ordering")
-            pk, value = int(payload["k"]), self._parse(payload["v"])
-        except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
-            raise ValidationError(
-                {self.cursor_query_param: "Invalid cursor: use the next or previous link as is."}
-            ) from None
-        return {"id": pk, "value": value, "backwards": bool(payload.get("b"))}
+            pk = _whole_number(payload["k"])
+            value = self._parse(payload["v"])
+            backwards = payload.get("b", 0)
+            if backwards not in (0, 1):
+                raise ValueError("not a direction")
+        except (binascii.Error, ValueError, TypeError, KeyError, OverflowError):
+            message = _("Invalid cursor: use the next or previous link as is.")
+            raise _invalid(self.cursor_query_param, message) from None
+        return {"id": pk, "value": value, "backwards": bool(backwards)}
 
     def _parse(self, value: Any) -> Any:
         if value is None or self.model_field.name == "id":
             return value
         if isinstance(self.model_field, DateTimeField):
-            parsed = parse_datetime(value) if isinstance(value, str) else None
-            if parsed is None:
+            parsed = parse_datetime(value) if isinstance(value, str) and len(value) < 40 else None
+            if parsed is None or parsed.tzinfo is None:
                 raise ValueError("not a date and time")
-            return parsed
+            return parsed.astimezone(UTC)  # an offset past year 9999: OverflowError
         if isinstance(self.model_field, FloatField):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError("not a number")
+            if not math.isfinite(float(value)):
+                raise ValueError("not a finite number")
             return float(value)
-        return int(value)
+        return _whole_number(value)
 
     # --- the response ----------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Who may use the engineering feed: engineers and community managers, never fans."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.roles import COMMUNITY_MANAGER, ENGINEER
@@ -11,7 +12,7 @@ class IsEngineerOrManager(BasePermission):
     """Signed in and an engineer, a community manager or staff; anyone else gets 403
     (anonymous requests 401, since token authentication comes first)."""
 
-    message = "Only engineers and community managers may use the triage feed."
+    message = _("Only engineers and community managers may use the triage feed.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -24,7 +25,7 @@ class CanWriteStatus(BasePermission):
     """Writes (the status write-back) need the ``triage.change_cluster`` permission,
     which both roles carry (accounts.roles)."""
 
-    message = "You may read the triage feed but not change a cluster's status."
+    message = _("You may read the triage feed but not change a cluster’s status.")
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:

@@ -3,13 +3,18 @@
 Threads are shown without their author: no name, no email ever leaves through the API.
 """
 
+import unicodedata
+
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forum.models import Product, Thread
+from triage import wording
 from triage.models import Cluster, ClusterStatus, Forward
 
 # What engineering may write back; forwarding, confirming and merging are the managers'
@@ -104,7 +109,10 @@ class ClusterSerializer(serializers.ModelSerializer):
     top_terms = serializers.ListField(child=serializers.CharField())
     ticket_url = LinkField(help_text="The engineering ticket, once there is one.")
     forwarded = serializers.BooleanField(
-        source="is_forwarded", help_text="Engineering has it, or had it once."
+        source="is_forwarded",
+        help_text="Engineering has it or had it: a community manager forwarded it, its "
+        "status was forwarded or acknowledged, or it was written back through this API. "
+        "It stays true once fixed, closed or regressed.",
     )
 
     class Meta:
@@ -146,6 +154,7 @@ class ClusterSerializer(serializers.ModelSerializer):
     # The columns the list reads; the detail (a subclass) reads the whole row.
     LIST_COLUMNS = (
         *(f for f in Meta.fields if f not in {"url", "product_name", "forwarded"}),
+        "forwarded_at",
         "product__marketing_name",
     )
     PLAIN = tuple(f for f in Meta.fields if f not in {"id", "url", "product", "product_name",
@@ -187,6 +196,10 @@ class ClusterSerializer(serializers.ModelSerializer):
 class ClusterDetailSerializer(ClusterSerializer):
     """One cluster with why it has its severity, how it spread and a sample of threads."""
 
+    severity_reason = serializers.SerializerMethodField(
+        help_text="Why it has its severity, in the language of the request: the words "
+        "and rules that decided it, or a community manager's own reason."
+    )
     escalation_reasons = serializers.ListField(child=serializers.CharField())
     firmware = serializers.DictField(
         child=serializers.IntegerField(), help_text="Threads per firmware version."
@@ -216,6 +229,9 @@ class ClusterDetailSerializer(ClusterSerializer):
     # One object per request: DRF's own path is cheap enough and renders every field.
     to_representation = serializers.ModelSerializer.to_representation
 
+    def get_severity_reason(self, cluster: Cluster) -> str:
+        return wording.severity_explanation(cluster)
+
     @extend_schema_field(DailyReportsSerializer(many=True))
     def get_daily(self, cluster: Cluster) -> list[dict]:
         return [{"date": day, "reports": n} for day, n in cluster.daily]
@@ -226,29 +242,80 @@ class ClusterDetailSerializer(ClusterSerializer):
         return ThreadSerializer(threads, many=True, context=self.context).data
 
 
+# A version fans read on their threads and in a link: text on one line.
+VERSION_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+
+
+def validate_version(value: str) -> str:
+    """Refuse control characters (line breaks, tabs, C1 codes) in a version."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise serializers.ValidationError(
+            _("A version is text on one line: no line breaks, tabs or control characters.")
+        )
+    return value
+
+
+# What a write-back must carry besides a note.
+WRITE_FIELDS = ("status", "fixed_in", "ticket_url")
+
+
 class StatusWriteSerializer(serializers.Serializer):
     """The write-back: any of status, fixed-in version and ticket link, with a note for
-    the audit log. Fans see the status and version on their threads."""
+    the audit log. Fans see the status and version on their threads. Any other field is
+    refused (a 400 naming it), so a typo or a field the API does not take (``severity``)
+    never passes silently."""
 
     status = serializers.ChoiceField(
         choices=WRITABLE_STATUS_CHOICES,
         required=False,
         error_messages={
-            "invalid_choice": 'Engineering may set "acknowledged", "fixed" or "wont_fix"; '
-            '"{input}" is not one of them.'
+            "invalid_choice": _(
+                "Engineering may set “acknowledged”, “fixed” or “wont_fix”; “{input}” is not "
+                "one of them."
+            )
         },
     )
-    fixed_in = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    fixed_in = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, validators=[validate_version]
+    )
     ticket_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            allowed = ", ".join(self.fields)
+            raise serializers.ValidationError(
+                {
+                    name: [_("Unknown field; the fields you may send: %(allowed)s.")
+                           % {"allowed": allowed}]
+                    for name in unknown
+                }
+            )  # fmt: skip
+        return super().to_internal_value(data)
+
     def validate(self, attrs: dict) -> dict:
-        if not {"status", "fixed_in", "ticket_url"} & attrs.keys():
-            raise serializers.ValidationError("Send at least one of status, fixed_in, ticket_url.")
+        if not set(WRITE_FIELDS) & attrs.keys():
+            raise serializers.ValidationError(
+                _("Send at least one of status, fixed_in, ticket_url.")
+            )
         cluster: Cluster = self.context["cluster"]
         fixed_in = attrs.get("fixed_in", cluster.fixed_in).strip()
         if attrs.get("status") == ClusterStatus.FIXED and not fixed_in:
             raise serializers.ValidationError(
-                {"fixed_in": "A fixed cluster needs the version that fixes it."}
+                {"fixed_in": _("A fixed cluster needs the version that fixes it.")}
             )
         return attrs
+
+
+class StatusWriteSchema(OpenApiSerializerExtension):
+    """The write-back's schema says what the serializer checks: at least one of
+    ``WRITE_FIELDS``, and no other property."""
+
+    target_class = StatusWriteSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        schema["anyOf"] = [{"required": [name]} for name in WRITE_FIELDS]
+        schema["properties"]["fixed_in"]["pattern"] = VERSION_PATTERN
+        return schema

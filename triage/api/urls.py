@@ -7,6 +7,7 @@ from triage.api import views
 app_name = "triage_api"
 
 urlpatterns = [
+    path("", views.FeedIndex.as_view(), name="index"),
     path("products/", views.ProductList.as_view(), name="product-list"),
     path("clusters/", views.ClusterList.as_view(), name="cluster-list"),
     path("clusters/<int:pk>/", views.ClusterDetail.as_view(), name="cluster-detail"),

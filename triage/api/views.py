@@ -13,11 +13,25 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.encoding import smart_str
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.reverse import reverse as drf_reverse
+from rest_framework.utils import formatting
 
+from forum import markdown
 from forum.models import Product
 from triage import selectors, services
 from triage.api.filters import ClusterFilter
@@ -44,10 +58,9 @@ ERRORS = {
 
 def _etag(request, *parts) -> str:
     """A strong validator over what the response depends on: the query (with its
-    cursor), the rendered format and the data's version."""
-    source = "|".join(
-        str(p) for p in (request.get_full_path(), request.accepted_renderer.format, *parts)
-    )
+    cursor), the rendered format, the language and the data's version."""
+    shape = (request.get_full_path(), request.accepted_renderer.format, get_language())
+    source = "|".join(str(p) for p in (*shape, *parts))
     return f'"{hashlib.sha256(source.encode()).hexdigest()[:32]}"'
 
 
@@ -70,6 +83,59 @@ def _with_validators(response, etag: str, modified: datetime | None):
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
     return response
+
+
+def view_description(view, html: bool = False) -> str:
+    """A view's description for the browsable API and OPTIONS (DRF's
+    VIEW_DESCRIPTION_FUNCTION): its docstring, with ``code`` and other Markdown rendered
+    in HTML instead of shown as raw markup."""
+    text = formatting.dedent(smart_str(getattr(view, "description", view.__class__.__doc__ or "")))
+    return mark_safe(markdown.render(text)) if html else text  # noqa: S308 (sanitised)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Index",
+        responses={
+            200: inline_serializer(
+                "FeedIndex",
+                {
+                    name: serializers.CharField(help_text=help_text)
+                    for name, help_text in (
+                        ("products", "The product catalog."),
+                        ("clusters", "Clusters: filters, ordering, incremental sync."),
+                        ("cluster", "One cluster (replace {id}); PATCH writes status back."),
+                        ("cluster_threads", "Every visible thread of a cluster."),
+                        ("schema", "The OpenAPI 3 schema."),
+                        ("docs", "The schema, browsable."),
+                    )
+                },
+            )
+        },
+    )
+)
+class FeedIndex(generics.GenericAPIView):
+    """The engineering triage feed: its endpoints. The guide is `docs/api.md`; every
+    endpoint but this one needs a token (`Authorization: Token <key>`)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    def get(self, request, *args, **kwargs):
+        def link(name: str, *args) -> str:
+            return drf_reverse(name, args=args, request=request)
+
+        cluster = link("triage_api:cluster-detail", 0).replace("/0/", "/{id}/")
+        return Response(
+            {
+                "products": link("triage_api:product-list"),
+                "clusters": link("triage_api:cluster-list"),
+                "cluster": cluster,
+                "cluster_threads": cluster + "threads/",
+                "schema": link("api-schema"),
+                "docs": link("api-docs"),
+            }
+        )
 
 
 class FeedView:
@@ -150,6 +216,16 @@ class ClusterList(FeedView, generics.ListAPIView):
         return _with_validators(response, etag, updated)
 
 
+class WriteBackSchema(AutoSchema):
+    """A PATCH needs its body (drf-spectacular calls a partial update's body optional)."""
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="One cluster",
@@ -173,6 +249,7 @@ class ClusterDetail(FeedView, generics.GenericAPIView):
     """A cluster with its figures, severity reason and sample threads; PATCH writes
     engineering's status back through the same service as the managers' console."""
 
+    schema = WriteBackSchema()
     serializer_class = ClusterDetailSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -204,8 +281,8 @@ class ClusterDetail(FeedView, generics.GenericAPIView):
         if cluster.merged_into_id:
             return Response(
                 {
-                    "detail": f"Cluster {cluster.pk} was merged into {cluster.merged_into_id}; "
-                    "write to that one.",
+                    "detail": _("Cluster %(id)s was merged into %(into)s; write to that one.")
+                    % {"id": cluster.pk, "into": cluster.merged_into_id},
                     "merged_into": cluster.merged_into_id,
                 },
                 status=status.HTTP_409_CONFLICT,
@@ -219,6 +296,7 @@ class ClusterDetail(FeedView, generics.GenericAPIView):
             fixed_in=write.validated_data.get("fixed_in"),
             ticket_url=write.validated_data.get("ticket_url"),
             note=write.validated_data.get("note", ""),
+            by_engineering=True,
         )
         return self._render(selectors.feed_cluster(cluster.pk))
 

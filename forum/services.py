@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.celery import publish
 from forum import markdown
 from forum.models import (
     Flag,
@@ -105,12 +106,10 @@ def _attach(thread: Thread, post: Post | None, screenshots: Iterable) -> None:
 
 
 def _queue_encoding(screenshot_ids: list[int]) -> None:
-    from forum.tasks import encode_screenshots as task
+    from forum.tasks import encode_screenshots
 
-    try:
-        task.delay(screenshot_ids)
-    except Exception:  # broker down: the sweeper (tasks.encode_pending_screenshots) takes them
-        log.warning("could not queue the encoding of screenshots %s", screenshot_ids)
+    # Broker down: the sweeper (tasks.encode_pending_screenshots) takes them.
+    publish(encode_screenshots, screenshot_ids)
 
 
 def encode_screenshots(screenshot_ids: Iterable[int]) -> int:
@@ -268,7 +267,8 @@ def create_post(
     if notify_followers:
         from forum.tasks import fan_out_reply
 
-        transaction.on_commit(lambda: fan_out_reply.delay(post.pk))
+        # The followers are told now even while the broker is down: nothing else would.
+        transaction.on_commit(lambda: publish(fan_out_reply, post.pk, run_here_if_down=True))
     return post
 
 

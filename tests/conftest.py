@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+from config import celery as celery_config
 from config.celery import app as celery_app
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -69,6 +70,7 @@ def _fast_and_eager(request, settings):
     eager = request.node.get_closest_marker("broker") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
+    celery_config._broker_down_until = 0.0  # one test's broker outage is not the next's
     yield
     celery_app.conf.task_always_eager = previous
 

@@ -9,6 +9,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from config.celery import publish
 from triage import services
 from triage import webhooks as webhook_delivery
 
@@ -72,15 +73,8 @@ def consolidate() -> dict:
 
 
 def _queue(task, thread_id: int) -> None:
-    try:
-        task.delay(thread_id)
-    except Exception:  # kombu's OperationalError and friends: never fail the fan's request
-        log.warning(
-            "could not queue %s of thread %s; the periodic jobs will catch up",
-            task.name,
-            thread_id,
-            exc_info=True,
-        )
+    # Broker down: the periodic jobs (sweeper, heat) catch up.
+    publish(task, thread_id)
 
 
 def queue_triage(thread_id: int) -> None:

@@ -44,6 +44,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from config.celery import publish
 from triage.models import Cluster, Webhook, WebhookDelivery
 from triage.services import triage_event
 
@@ -149,10 +150,8 @@ def _queue(delivery_ids: list[int]) -> None:
     from triage.tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
-        try:
-            deliver_webhook.delay(delivery_id)
-        except Exception:  # broker down: the delivery stays pending, resendable in the admin
-            log.warning("could not queue webhook delivery %s", delivery_id, exc_info=True)
+        # Broker down: the delivery stays pending, resendable in the admin.
+        publish(deliver_webhook, delivery_id)
 
 
 triage_event.connect(dispatch, weak=False, dispatch_uid="triage.webhooks.dispatch")

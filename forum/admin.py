@@ -162,8 +162,10 @@ class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
     search_fields = ["title", "external_id"]
     show_full_result_count = False  # no COUNT(*) over 100,000 threads on every page
     date_hierarchy = "created_at"
-    raw_id_fields = ["author"]
+    # Who wrote a post is a record, not something a moderator edits (that would let them
+    # put words in a fan's mouth).
     readonly_fields = [
+        "author",
         "product",
         "status",
         "fixed_in",
@@ -179,7 +181,7 @@ class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
         "external_id",
         "source_url",
     ]
-    fields = ["title", "body", "firmware", "kind", "author", *readonly_fields]
+    fields = ["title", "body", "firmware", "kind", *readonly_fields]
     actions = [
         "hide",
         "restore",
@@ -272,8 +274,9 @@ class PostAdmin(ModerationMixin, admin.ModelAdmin):
     list_select_related = ["thread", "author"]
     search_fields = ["external_id"]
     show_full_result_count = False
-    raw_id_fields = ["thread", "author"]
+    raw_id_fields = ["thread"]
     readonly_fields = [
+        "author",
         "thread",
         "is_official",
         "is_hidden",
@@ -283,7 +286,7 @@ class PostAdmin(ModerationMixin, admin.ModelAdmin):
         "external_id",
         "source_url",
     ]
-    fields = ["body", "firmware", "author", *readonly_fields]
+    fields = ["body", "firmware", *readonly_fields]
     actions = ["hide", "restore", "pin", "suspend_authors"]
 
     def save_model(self, request, obj, form, change):

@@ -97,3 +97,13 @@ def test_the_log_is_read_only(client, manager, thread):
 def test_fans_cannot_reach_the_admin(client, fan):
     client.force_login(fan)
     assert client.get(reverse("admin:forum_thread_changelist")).status_code == 302
+
+
+def test_a_manager_cannot_change_who_wrote_a_post(client, manager, thread, other_fan):
+    client.force_login(manager)
+    url = f"/admin/forum/thread/{thread.pk}/change/"
+    form = {"title": thread.title, "body": thread.body, "firmware": "", "kind": thread.kind}
+    response = client.post(url, {**form, "author": other_fan.pk})
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.author_id != other_fan.pk

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forum import uploads
-from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Flag, Kind, Product
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Flag, Kind, Product, Status
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -138,4 +138,20 @@ class FlagForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The search page: words, and the filters that narrow them (all optional)."""
+
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    product = forms.TypedChoiceField(
+        label=_("Device"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped by brand, as the catalog is: [(brand, [(id, name), ...]), ...].
+        self.fields["product"].choices = [("", _("All devices")), *products]

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from forum import markdown
+from forum import markdown, textsearch
 from forum.models import (
     Flag,
     Follow,
@@ -123,6 +123,8 @@ def create_thread(
         title=title.strip(),
         body=body,
         body_html=markdown.render(body),
+        search_title=textsearch.document_terms(title),
+        search_body=textsearch.document_terms(body),
         product=product,
         firmware=firmware.strip(),
         kind=kind,
@@ -172,6 +174,7 @@ def create_post(
         external_author=external_author,
         body=body,
         body_html=markdown.render(body),
+        search_body=textsearch.document_terms(body),
         firmware=firmware.strip(),
         is_official=bool(author and author.is_staff),
         created_at=when,
@@ -210,8 +213,15 @@ def edit_thread(
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
     thread.title, thread.body, thread.firmware, thread.kind = title.strip(), body, firmware, kind
     thread.body_html = markdown.render(body)
+    thread.search_title = textsearch.document_terms(thread.title)
+    thread.search_body = textsearch.document_terms(body)
     thread.edited_at = timezone.now()
-    thread.save(update_fields=["title", "body", "body_html", "firmware", "kind", "edited_at"])
+    thread.save(
+        update_fields=[
+            "title", "body", "body_html", "search_title", "search_body", "firmware", "kind",
+            "edited_at",
+        ]
+    )  # fmt: skip
     return thread
 
 
@@ -221,8 +231,29 @@ def edit_post(*, user: User, post: Post, body: str) -> Post:
     if not can_edit(user, post):
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
     post.body, post.body_html, post.edited_at = body, markdown.render(body), timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.search_body = textsearch.document_terms(body)
+    post.save(update_fields=["body", "body_html", "search_body", "edited_at"])
     return post
+
+
+def refresh_search_terms(*, threads=None, posts=None, batch: int = 2000) -> int:
+    """Store every thread's and reply's search terms again (after the analyser changed,
+    e.g. a new engine release). ``threads``/``posts`` are managers of those models (a
+    migration passes its historical ones). Returns how many rows were written."""
+    written = 0
+    plan = ((threads or Thread.objects, ("title", "body")), (posts or Post.objects, ("body",)))
+    for manager, fields in plan:
+        last = 0
+        while rows := list(manager.filter(pk__gt=last).order_by("pk").only("pk", *fields)[:batch]):
+            for row in rows:
+                if "title" in fields:
+                    row.search_title = textsearch.document_terms(row.title)
+                row.search_body = textsearch.document_terms(row.body)
+            targets = ["search_title", "search_body"] if "title" in fields else ["search_body"]
+            manager.bulk_update(rows, targets)
+            written += len(rows)
+            last = rows[-1].pk
+    return written
 
 
 @transaction.atomic
@@ -571,6 +602,7 @@ __all__ = [
     "notify",
     "notify_followers",
     "pin_answer",
+    "refresh_search_terms",
     "set_hidden",
     "set_locked",
     "set_thread_status",

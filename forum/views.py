@@ -446,11 +446,31 @@ def notifications_read_all(request):
 
 @require_GET
 def search(request):
-    """Search thread titles and bodies (and replies); Indonesian and English words."""
-    form = SearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = selectors.search(text=text, page=request.GET.get("page", 1)) if text else None
-    return render(request, "forum/search.html", {"form": form, "q": text, "page": page})
+    """Search threads (and replies) the way fans write: slang, both languages, any form
+    of a word; filters by product, kind and status; "did you mean" for a typo."""
+    form = SearchForm(
+        request.GET or None, products=selectors.product_choices(), auto_id="search-%s"
+    )
+    text, filters = "", selectors.SearchFilters()
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        filters = selectors.SearchFilters(
+            product=form.cleaned_data["product"],
+            kind=form.cleaned_data["kind"],
+            status=form.cleaned_data["status"],
+        )
+    page = (
+        selectors.search(text=text, filters=filters, page=request.GET.get("page", 1))
+        if text
+        else None
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "forum/search.html",
+        {"form": form, "q": text, "page": page, "query_without_page": query.urlencode()},
+    )
 
 
 @require_GET

@@ -16,6 +16,18 @@ def author_name(item) -> str:
     return item.external_author or _("Former member")
 
 
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current page's query string with ``changes`` (None removes a key), e.g. a
+    "did you mean" link that keeps the filters."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
 @register.simple_tag
 def notification_text(item: Notification) -> str:
     """One sentence for a notification, in the reader's language."""

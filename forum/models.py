@@ -246,6 +246,14 @@ class Post(models.Model):
         related_name="posts",
     )
     external_author = models.CharField(_("external author"), max_length=100, blank=True)
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     body = models.TextField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     firmware = models.CharField(_("firmware / OS version"), max_length=80, blank=True)
@@ -339,11 +347,24 @@ class MeToo(models.Model):
 
 
 class Follow(models.Model):
-    """A fan following a thread: they are notified of replies and status changes."""
+    """How closely a fan follows a thread (no row: only mentions reach them).
+
+    Watching: every reply and every status change. Normal: status changes, and replies
+    to their own posts or mentions. Muted: nothing at all, not even mentions. Reporting,
+    replying and "me too" make a fan watch a thread; they choose another level on it.
+    """
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", _("Watching")
+        NORMAL = "normal", _("Normal")
+        MUTED = "muted", _("Muted")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    level = models.CharField(
+        _("notifications"), max_length=10, choices=Level.choices, default=Level.WATCHING
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -364,7 +385,9 @@ class Notification(models.Model):
     Generic on purpose: ``verb`` says what happened, ``thread``/``post``/``actor`` are
     optional, ``text`` is an optional ready-made sentence and ``extra`` carries data
     for the template (e.g. ``{"old": "open", "new": "fixed"}`` for a status change).
-    Create them only through ``forum.services.notify``.
+    Repeats fold into one row while unread: the newest replaces the older ones about
+    the same thread and verb, keeping ``extra["count"]`` and ``extra["actors"]`` (names,
+    newest first). Create them only through ``forum.services``.
     """
 
     class Verb(models.TextChoices):
@@ -372,6 +395,8 @@ class Notification(models.Model):
         STATUS = "status", _("Status changed")
         OFFICIAL = "official", _("Official answer")
         MODERATION = "moderation", _("Moderation")
+        MENTION = "mention", _("Mention")
+        QUOTE = "quote", _("Reply to your post")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

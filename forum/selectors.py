@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
 from django.db.models.functions import Concat, Lower
@@ -181,20 +182,28 @@ def hot_threads(*, limit: int = 5, days: int = 7) -> list[Thread]:
 
 def get_thread(*, pk: int, user=None) -> Thread:
     """A thread with its product, author and pinned answer, and for a signed-in user
-    whether they said "me too" and follow it (one query). Raises Thread.DoesNotExist."""
+    whether they said "me too" (``has_me_too``) and how they follow it (``follow_level``,
+    None when they don't), in one query. Raises Thread.DoesNotExist."""
     qs = Thread.objects.select_related(
         "product", "author", "pinned_post", "pinned_post__author"
     ).defer(*SEARCH_FIELDS["Thread"], *(f"pinned_post__{f}" for f in SEARCH_FIELDS["Post"]))
     if user is not None and user.is_authenticated:
         qs = qs.annotate(
             has_me_too=Exists(MeToo.objects.filter(thread=OuterRef("pk"), user=user)),
-            is_following=Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user)),
+            follow_level=Subquery(
+                Follow.objects.filter(thread=OuterRef("pk"), user=user).values("level")[:1]
+            ),
         )
     thread = qs.get(pk=pk)
     _ensure_html(thread)
     if thread.pinned_post:
         _ensure_html(thread.pinned_post)
     return thread
+
+
+def follow_level(*, user, thread: Thread) -> str | None:
+    """How ``user`` follows ``thread`` (a Follow.Level), or None (one query)."""
+    return Follow.objects.filter(thread=thread, user=user).values_list("level", flat=True).first()
 
 
 def _ensure_html(item: Thread | Post) -> None:
@@ -211,9 +220,9 @@ def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> P
     total = qs.count()
     number = _page_number(page, max(1, math.ceil(total / per_page)))
     posts = list(
-        qs.select_related("author").order_by("created_at", "id")[
-            (number - 1) * per_page : number * per_page
-        ]
+        qs.select_related("author", "reply_to", "reply_to__author")
+        .defer(*(f"reply_to__{f}" for f in SEARCH_FIELDS["Post"]))
+        .order_by("created_at", "id")[(number - 1) * per_page : number * per_page]
     )
     for post in posts:
         _ensure_html(post)
@@ -274,6 +283,16 @@ def product_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         return list(groups.items())
 
     return cache.get_or_set("forum:product-choices", build, PRODUCT_CHOICES_CACHE_SECONDS)
+
+
+def product_models() -> list[tuple[int, str]]:
+    """``(id, model number)`` of every product that has one, to recognise the phone a
+    fan posts from; read at most every few minutes."""
+
+    def build():
+        return list(Product.objects.exclude(model="").values_list("pk", "model"))
+
+    return cache.get_or_set("forum:product-models", build, PRODUCT_CHOICES_CACHE_SECONDS)
 
 
 # --- search -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from forum import ratelimit
-from forum.models import Product
+from forum.models import Kind, Product
 from triage import selectors
 from triage.models import Cluster
 
@@ -80,5 +80,6 @@ def similar(request):
         product_id = int(request.GET.get("product", ""))
     except ValueError:
         product_id = None
-    results = selectors.similar_threads(title=title, body=body, product_id=product_id)
+    kind = request.GET.get("kind", Kind.PROBLEM)
+    results = selectors.similar_threads(title=title, body=body, product_id=product_id, kind=kind)
     return JsonResponse({"results": results})

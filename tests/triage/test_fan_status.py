@@ -29,7 +29,11 @@ def signal_cluster(post):
 def test_a_thread_shows_its_problems_status_and_the_others(client, signal_cluster):
     cluster, threads = signal_cluster
     html = client.get(threads[0].get_absolute_url()).content.decode()
-    assert "2 others have this problem" in html
+    assert "3 people have this problem" in html  # a reader who does not have it
+    client.force_login(threads[0].author)
+    html = client.get(threads[0].get_absolute_url()).content.decode()
+    assert "2 others have this problem" in html  # its reporter is not one of "the others"
+    client.logout()
     assert reverse("triage:cluster", args=[cluster.pk]) in html
     assert "Forwarded to engineering" not in html
 

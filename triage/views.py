@@ -47,6 +47,8 @@ def fixed_index(request):
 def fixed(request, version: str):
     """What one release fixed: the problems (and suggestions) fans reported."""
     clusters = selectors.fixed_in_release(version)
+    if not clusters:
+        raise Http404  # no release of that name fixed anything fans reported
     return render(request, "triage/fixed.html", {"version": version, "clusters": clusters})
 
 

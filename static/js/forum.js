@@ -353,4 +353,29 @@
       });
     }
   }
+
+  // --- the profile's device picker: type to find a phone among the brands --------------
+
+  document.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var filter = picker.querySelector(".device-filter");
+    var none = picker.querySelector(".device-none");
+    filter.hidden = false;
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      picker.querySelectorAll(".device-brand").forEach(function (group) {
+        var brand = group.querySelector("legend").textContent.toLowerCase();
+        var any = false;
+        group.querySelectorAll(".device-option").forEach(function (option) {
+          var text = brand + " " + option.textContent.toLowerCase();
+          var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+          option.hidden = !match;
+          any = any || match;
+        });
+        group.hidden = !any;
+        if (any) shown += 1;
+      });
+      none.hidden = shown > 0;
+    });
+  });
 })();

@@ -66,11 +66,14 @@ def notification_text(item: Notification) -> str:
     elif item.verb == Notification.Verb.QUOTE:
         if count == 1:
             return _("%(actor)s replied to your post in “%(title)s”") % values
-        return ngettext(
-            "%(n)d reply to your posts in “%(title)s”, the latest from %(actor)s",
-            "%(n)d replies to your posts in “%(title)s”, the latest from %(actor)s",
-            count,
-        ) % values
+        return (
+            ngettext(
+                "%(n)d reply to your posts in “%(title)s”, the latest from %(actor)s",
+                "%(n)d replies to your posts in “%(title)s”, the latest from %(actor)s",
+                count,
+            )
+            % values
+        )
     elif item.verb == Notification.Verb.OFFICIAL:
         return _("Official answer in “%(title)s”") % values
     elif item.verb == Notification.Verb.STATUS:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
-from forum.models import Follow, Flag, Notification, Post, Thread
+from forum.models import Flag, Follow, Notification, Post, Thread
 from tests.forum.conftest import executable_parts
 
 pytestmark = pytest.mark.django_db

@@ -109,9 +109,10 @@ def test_post_reply_me_too_notification_search(
     expect(page).to_have_url(re.compile(r"/t/\d+/#post-\d+$"))
     expect(page.locator(".bell .count")).to_have_count(0)
 
-    # Search finds the thread by an Indonesian word and by the device.
-    page.fill("#nav-search-q", "baterai")
-    page.locator(".nav-search button").click()
+    # Search (the header's magnifier) finds the thread by an Indonesian word.
+    page.locator(".nav-search-link").click()
+    page.fill("#search-q", "baterai")
+    page.locator(".search-form button[type=submit]").click()
     expect(page.locator(".thread-list").first).to_contain_text(
         "Baterai cepat habis setelah pembaruan"
     )

@@ -32,15 +32,9 @@ class SignupProfileForm(forms.Form):
 
 # Indonesia's three zones first, named the way Indonesians know them; then all the others.
 INDONESIAN_ZONES = [
-    ("Asia/Jakarta", _("WIB (Western Indonesia): Sumatra, Java, West and Central Kalimantan")),
-    (
-        "Asia/Makassar",
-        _(
-            "WITA (Central Indonesia): Bali, Nusa Tenggara, Sulawesi, "
-            "South, East and North Kalimantan"
-        ),
-    ),
-    ("Asia/Jayapura", _("WIT (Eastern Indonesia): Maluku, Papua")),
+    ("Asia/Jakarta", _("WIB — Jakarta, Sumatra, Java")),
+    ("Asia/Makassar", _("WITA — Bali, Sulawesi, Makassar")),
+    ("Asia/Jayapura", _("WIT — Papua, Maluku")),
 ]
 
 

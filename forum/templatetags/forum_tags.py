@@ -44,10 +44,11 @@ def query_with(context, **changes) -> str:
 
 
 @register.simple_tag
-def notification_text(item: Notification) -> str:
+def notification_text(item: Notification, counted: bool = True) -> str:
     """One sentence for a notification, in the reader's language, saying what happened
-    (repeats folded into it are counted; see ``forum.services._fold``)."""
-    count = item.extra.get("count", 1)
+    (repeats folded into it are counted, unless ``counted`` is False: a mail tells one
+    change; see ``forum.services._fold``)."""
+    count = item.extra.get("count", 1) if counted else 1
     actor = str(item.actor) if item.actor_id and item.actor else _("Someone")
     title = item.thread.title if item.thread_id and item.thread else ""
     values = {"actor": actor, "title": title, "n": count}

@@ -231,7 +231,7 @@
       var data = new FormData();
       data.append("body", textarea.value);
       data.append("csrfmiddlewaretoken", csrfOf(form));
-      var thread = form.getAttribute("action").match(/\/t\/(\d+)\//);
+      var thread = (form.getAttribute("action") || "").match(/\/t\/(\d+)\//);
       if (thread) data.append("thread", thread[1]);
       fetch(show.dataset.url, {
         method: "POST", body: data, credentials: "same-origin",

@@ -45,7 +45,8 @@
         .then(function (data) {
           button.classList.toggle("active", data.active);
           button.setAttribute("aria-pressed", data.active ? "true" : "false");
-          form.querySelector(".count").textContent = data.count;
+          var count = form.querySelector(".count");
+          if (count) count.textContent = data.count;
           showLevel(data.level, data.help);
         })
         .catch(function () { form.submit(); })

@@ -575,10 +575,30 @@ def firmware_suggestions(request):
     return JsonResponse({"versions": selectors.firmware_suggestions(product_id=product_id)})
 
 
+def too_many_lookups(wait: int) -> JsonResponse:
+    """The 429 answer to a composer lookup over its rate limit, with Retry-After."""
+    response = JsonResponse(
+        {
+            "error": ngettext(
+                "Too many lookups. Try again in %(seconds)d second.",
+                "Too many lookups. Try again in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @login_required
 @require_POST
 def preview(request):
-    """A post's Markdown rendered as it will show (JSON), for the composer's preview."""
+    """A post's Markdown rendered as it will show (JSON), for the composer's preview.
+    Limited like the composer's other lookups (each renders up to a whole post)."""
+    if wait := ratelimit.consume(request.user, "similar"):
+        return too_many_lookups(wait)
     body = request.POST.get("body", "")[:BODY_MAX_LENGTH]
     thread_id = request.POST.get("thread", "")
     html = services.render_preview(body, int(thread_id) if thread_id.isdigit() else None)
@@ -588,7 +608,10 @@ def preview(request):
 @login_required
 @require_GET
 def mention_suggestions(request, pk: int):
-    """Members to @mention in a reply, the thread's people first (JSON)."""
+    """Members to @mention in a reply, the thread's people first (JSON); limited like
+    the composer's other lookups."""
+    if wait := ratelimit.consume(request.user, "similar"):
+        return too_many_lookups(wait)
     prefix = request.GET.get("q", "")[:40]
     return JsonResponse({"people": mentions.participants_matching(pk, prefix)})
 

@@ -5,6 +5,7 @@ Markdown preview and the seeding that mails nobody."""
 import io
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -225,3 +226,17 @@ def test_seeding_the_demo_forum_mails_nobody(settings):
     assert Thread.objects.count() == 60
     assert Alert.objects.exists()  # alerts opened (managers would get them from real posts)
     assert mail.outbox == []
+
+
+def test_error_pages_render_even_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_the_layout_asks_for_the_favicon_it_has(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+    assert finders.find("favicon.svg")

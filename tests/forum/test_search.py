@@ -135,3 +135,22 @@ def test_odd_queries_do_not_fail(client, corpus, text):
 def test_odd_filters_do_not_fail(client, corpus, value):
     response = client.get(reverse("forum:search"), {"q": "baterai", "product": value})
     assert response.status_code == 200
+
+
+def test_naughty_strings_are_indexed_and_searched_without_error(fan, product):
+    import json
+    from pathlib import Path
+
+    strings = json.loads((Path(__file__).parent.parent / "data" / "blns.json").read_text())
+    thread = services.create_thread(
+        author=fan, title="Naughty strings", body="\n".join(strings), product=product
+    )
+    assert thread.search_body.startswith(" ") and thread.search_body.endswith(" ")
+    failed = []
+    for text in strings:
+        try:
+            selectors._search(text=text, filters=selectors.SearchFilters())
+        except Exception as error:  # every one must be answered, whatever it holds
+            failed.append((text, error))
+    assert failed == []
+    assert titles("naughty") == ["Naughty strings"]

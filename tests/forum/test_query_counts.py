@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from forum import services
-from tests.factories import PostFactory, ThreadFactory, UserFactory
+from tests.factories import PostFactory, ProductFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,19 @@ def test_search_costs_the_same_for_1_and_20_results(
     with django_assert_num_queries(4 if not settings.IS_POSTGRES else 7):
         response = client.get(reverse("forum:search"), {"q": "sinyal"})
     assert response.content.decode().count('class="thread-row"') == rows
+
+
+@pytest.mark.parametrize("products", [1, 20])
+def test_new_thread_page_costs_the_same_for_1_and_20_products(
+    client, django_assert_num_queries, fan, products
+):
+    for i in range(products):
+        ProductFactory(marketing_name=f"Phone {i}", model=f"MODEL{i}")
+    client.force_login(fan)
+    # session, user, bell + saved devices + the catalog grouped by brand + model numbers
+    # (both cached for minutes) + firmware versions of the phone the User-Agent names
+    with django_assert_num_queries(7):
+        response = client.get(
+            reverse("forum:new_thread"), HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14; MODEL0)"
+        )
+    assert response.context["form"]["product"].value() is not None

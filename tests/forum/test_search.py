@@ -2,14 +2,16 @@
 form of a word find the same threads, on SQLite and on PostgreSQL alike; titles rank
 first; filters narrow; a typo gets "did you mean"."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from forum import selectors, services
-from forum.models import Kind, Status, Thread
+from forum.models import Kind, Post, Status, Thread
 from tests.factories import ProductFactory
 from tests.forum.search_pairs import QUERY_GROUPS, post_threads
 
@@ -154,3 +156,17 @@ def test_naughty_strings_are_indexed_and_searched_without_error(fan, product):
             failed.append((text, error))
     assert failed == []
     assert titles("naughty") == ["Naughty strings"]
+
+
+def test_reindex_search_stores_every_texts_terms_again(fan, product):
+    thread = services.create_thread(author=fan, title="Batre boros", body="x", product=product)
+    reply = services.create_post(author=fan, thread=thread, body="Layar kedip juga")
+    Thread.objects.update(search_title="", search_body="")
+    Post.objects.update(search_body="")
+    assert titles("baterai") == []
+    out = io.StringIO()
+    call_command("reindex_search", stdout=out)
+    assert "2 threads and replies" in out.getvalue()
+    assert titles("battery drain") == ["Batre boros"]
+    reply.refresh_from_db(fields=["search_body"])
+    assert "konsepscreenflicker" in reply.search_body

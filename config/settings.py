@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "forum",
     "triage",
-    "django.contrib.admin",
+    "triage.admin_config.ConsoleAdminConfig",  # django.contrib.admin as the Tanggap console
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

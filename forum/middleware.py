@@ -4,13 +4,16 @@ Most forum traffic is people reading without an account; for them every page of 
 product, a thread or a search is the same, so it is rendered once every
 ``ANONYMOUS_PAGE_CACHE_SECONDS`` per language and path. Signed-in users (who have a
 session cookie), anything but GET, pages with a pending message and pages that set a
-cookie are never cached, so nothing personal or stale-after-an-action is served.
+cookie are never cached, so nothing personal or stale-after-an-action is served. Taking
+something down (hiding, deleting) starts a new generation of keys at once.
 """
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+
+from forum.selectors import public_generation
 
 UNCACHED_PREFIXES = ("/admin/", "/accounts/", "/api/", "/healthz", "/static/", "/media/",
                      "/new/", "/similar/", "/notifications/")  # fmt: skip
@@ -30,7 +33,8 @@ class AnonymousPageCache:
             or request.path.startswith(UNCACHED_PREFIXES)
         ):
             return self.get_response(request)
-        key = f"anonpage:{translation.get_language()}:{request.get_full_path()}"
+        generation = public_generation()
+        key = f"anonpage:{generation}:{translation.get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached

@@ -90,8 +90,9 @@ SEARCH_FIELDS = {
 
 
 def _search_terms_field(label):
-    # Filled by the services through forum.textsearch; see Thread's docstring.
-    return models.TextField(label, blank=True, default="", editable=False)
+    # Filled by the services through forum.textsearch; see Thread's docstring. The
+    # database default lets rows written without it (older code, raw loaders) in.
+    return models.TextField(label, blank=True, default="", db_default="", editable=False)
 
 
 class ForumQuerySet(models.QuerySet):
@@ -364,7 +365,11 @@ class Follow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
     )
     level = models.CharField(
-        _("notifications"), max_length=10, choices=Level.choices, default=Level.WATCHING
+        _("notifications"),
+        max_length=10,
+        choices=Level.choices,
+        default=Level.WATCHING,
+        db_default=Level.WATCHING,
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -50,6 +50,16 @@ from forum.models import (
 PAGE_SIZE = 25
 POSTS_PER_PAGE = 25
 COUNT_CACHE_SECONDS = 30
+# Bumped when something public is taken down (a thread or reply hidden or deleted): every
+# cached page and search result names it in its key, so none outlives the take-down.
+PUBLIC_GENERATION = "forum:public-generation"
+
+
+def public_generation() -> int:
+    """The current generation of what anonymous pages and search results may show."""
+    return cache.get(PUBLIC_GENERATION) or 0
+
+
 COUNT_CAP = 10_000
 HOT_CACHE_SECONDS = 60
 SEARCH_CANDIDATES = 1000  # rank at most this many matches: bounded cost for common words
@@ -178,7 +188,8 @@ def hot_threads(*, limit: int = 5, days: int = 7) -> list[Thread]:
             .order_by("-heat", "-last_activity_at")[:limit]
         )
 
-    return cache.get_or_set(f"forum:hot:{limit}:{days}", compute, HOT_CACHE_SECONDS)
+    key = f"forum:hot:{public_generation()}:{limit}:{days}"
+    return cache.get_or_set(key, compute, HOT_CACHE_SECONDS)
 
 
 def get_thread(*, pk: int, user=None) -> Thread:
@@ -427,7 +438,7 @@ def search(*, text: str, filters: SearchFilters | None = None, page=1, per_page:
     post may take that long to show up in results)."""
     text = " ".join((text or "").split())[:200]
     filters = filters or SearchFilters()
-    raw = f"{text.lower()}|{filters}|{page}|{per_page}"
+    raw = f"{public_generation()}|{text.lower()}|{filters}|{page}|{per_page}"
     key = "forum:search:" + hashlib.sha256(raw.encode()).hexdigest()
     result = cache.get(key)
     if result is None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -35,6 +36,7 @@ from forum.models import (
     Status,
     Thread,
 )
+from forum.selectors import PUBLIC_GENERATION
 from forum.uploads import CleanImage, clean_image
 
 # Fans may change what they wrote for this long; after that the record stands.
@@ -43,10 +45,26 @@ EDIT_WINDOW = timedelta(hours=24)
 # Sent after the transaction that created a thread has committed, with ``thread_id``.
 # The triage pipeline connects here to queue its Celery task (see _after_thread_created).
 thread_created = Signal()
+# Sent after commit with ``thread_id`` and ``change`` ("visibility") when what the public
+# sees of a thread changed: it or a reply was hidden, restored or deleted. Triage
+# recomputes the thread's cluster (figures and label count visible threads only).
+thread_activity = Signal()
 
 
 class ForumError(ValidationError):
     """A write refused for a reason the user should read (suspended, locked, ...)."""
+
+
+def _taken_down(thread_id: int) -> None:
+    """After commit: no cached page or search result may show what was taken down, and
+    the thread's cluster is told (its label and figures count visible threads only)."""
+
+    def after_commit() -> None:
+        if not cache.add(PUBLIC_GENERATION, 1, timeout=None):
+            cache.incr(PUBLIC_GENERATION)
+        thread_activity.send(sender=Thread, thread_id=thread_id, change="visibility")
+
+    transaction.on_commit(after_commit)
 
 
 def ensure_can_post(user: User) -> None:
@@ -280,6 +298,7 @@ def delete_thread(*, user: User, thread: Thread) -> None:
         raise ForumError(_("You can only delete your own posts."), code="not_author")
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     thread.is_deleted = True
+    _taken_down(thread.pk)
 
 
 @transaction.atomic
@@ -291,6 +310,7 @@ def delete_post(*, user: User, post: Post) -> None:
     if changed and not post.is_hidden:
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
     post.is_deleted = True
+    _taken_down(post.thread_id)
 
 
 @transaction.atomic
@@ -561,6 +581,8 @@ def set_hidden(*, moderator: User, item: Thread | Post, hidden: bool, reason: st
         Thread.objects.filter(pk=item.thread_id).update(reply_count=F("reply_count") + delta)
     item.is_hidden = hidden
     is_post = isinstance(item, Post)
+    if changed:
+        _taken_down(item.thread_id if is_post else item.pk)
     ModerationAction.objects.create(
         moderator=moderator,
         action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
@@ -680,6 +702,7 @@ __all__ = [
     "set_locked",
     "set_thread_status",
     "suspend_user",
+    "thread_activity",
     "thread_created",
     "toggle_me_too",
     "unfollow",

@@ -1,11 +1,13 @@
 """Triage in the admin: the community managers' console.
 
 The queue of clusters ranked by heat (filters, search), a cluster page with charts,
-members, merges and the audit trail, and the actions managers take (confirm, merge,
-move, severity, status, forward, fixed in, one official reply to every thread). Figures
-are computed by the pipeline and shown read-only; every change goes through
-``triage.services`` so it lands in the audit log, and every action checks its
-permission (the community manager group has them, see ``accounts.roles``).
+members, response times, merges and the audit trail, and the actions managers take
+(confirm, merge, move, severity, status, forward, fixed in, one official reply to every
+thread, previewed before it is sent). Figures are computed by the pipeline and shown
+read-only; every change goes through ``triage.services`` so it lands in the audit log,
+and every action checks its permission (the community manager group has them, see
+``accounts.roles``). Every sentence is written in the manager's language by
+``triage.wording``.
 """
 
 from datetime import timedelta
@@ -19,12 +21,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from triage import forms, selectors, services
-from triage.engine.spread import HEAT_FORMULA
+from triage import forms, selectors, services, wording
 from triage.models import (
     Alert,
     Cluster,
@@ -65,6 +67,19 @@ class AlertingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AnsweredFilter(admin.SimpleListFilter):
+    title = _("official answer")
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Answered")), ("no", _("Not answered yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(first_answered_at__isnull=self.value() == "no")
+        return queryset
+
+
 class AgeFilter(admin.SimpleListFilter):
     """How long ago the cluster's first report came in."""
 
@@ -89,78 +104,100 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _named(clusters) -> str:
+    """Clusters as a message names them: “#12 “label”” for one, “#12, #14” for more."""
+    clusters = list(clusters)
+    if len(clusters) == 1:
+        return f"#{clusters[0].pk} “{clusters[0].label}”"
+    return ", ".join(f"#{c.pk}" for c in clusters)
+
+
+def _action_context(modeladmin, request, queryset, **extra) -> dict:
+    """What every intermediate page of a console action needs (selection, way back)."""
+    target = request.POST.get("next", "")
+    return {
+        **modeladmin.admin_site.each_context(request),
+        "queryset": queryset,
+        "action": request.POST.get("action", ""),
+        "select_across": request.POST.get("select_across", "0"),
+        "next": target,
+        "cancel_url": target if _safe_next(target) else reverse("admin:triage_cluster_changelist"),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        **extra,
+    }
+
+
 def _ask(modeladmin, request, queryset, *, title, form_class, apply, form_kwargs=None):
     """Show ``form_class`` for the selected clusters; on submit, ``apply`` it.
 
-    ``apply(user, queryset, cleaned_data)`` returns how many clusters it changed. From a
-    cluster page (``next`` posted) the manager goes back there, otherwise to the queue.
+    ``apply(user, queryset, cleaned_data)`` returns the sentence that tells the manager
+    what happened. From a cluster page (``next`` posted) the manager goes back there,
+    otherwise to the queue.
     """
     form_kwargs = form_kwargs or {}
     submitted = "apply" in request.POST
     form = form_class(request.POST if submitted else None, **form_kwargs)
     if submitted and form.is_valid():
         try:
-            done = apply(request.user, queryset, form.cleaned_data)
+            said = apply(request.user, queryset, form.cleaned_data)
         except ValidationError as error:
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            modeladmin.message_user(
-                request,
-                ngettext("%(n)d cluster done.", "%(n)d clusters done.", done) % {"n": done},
-                messages.SUCCESS,
-            )
+            modeladmin.message_user(request, said, messages.SUCCESS)
         return _back(request)
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "form": form,
-        "queryset": queryset,
-        "action": request.POST.get("action", ""),
-        "select_across": request.POST.get("select_across", "0"),
-        "next": request.POST.get("next", ""),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
+    context = _action_context(modeladmin, request, queryset, title=title, form=form)
     return TemplateResponse(request, "admin/triage/cluster/action_form.html", context)
+
+
+def _safe_next(target: str) -> bool:
+    return target.startswith("/admin/triage/cluster/") and "//" not in target
 
 
 def _back(request):
     target = request.POST.get("next", "")
-    if target.startswith("/admin/triage/cluster/") and "//" not in target:
+    if _safe_next(target):
         return HttpResponseRedirect(target)
     return None  # the admin goes back to the queue
 
 
-def _each(queryset, action) -> int:
-    done = 0
+def _changed(queryset, action) -> tuple[list[Cluster], list[Cluster]]:
+    """Apply ``action`` to each cluster: (those it changed, those already so)."""
+    done, unchanged = [], []
     for cluster in queryset:
-        if action(cluster) is not False:
-            done += 1
-    return done
+        (unchanged if action(cluster) is False else done).append(cluster)
+    return done, unchanged
+
+
+def _said(done, unchanged, *, changed: str, already: str, **values) -> str:
+    """One sentence for what changed and one for what already was so."""
+    parts = []
+    if done:
+        parts.append(changed % {"clusters": _named(done), **values})
+    if unchanged:
+        parts.append(already % {"clusters": _named(unchanged), **values})
+    return " ".join(parts)
 
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__",
-        "product",
-        "severity",
-        "status",
-        "heat",
-        "threads",
-        "reporters",
-        "me_too",
-        "reports_24h",
-        "growth",
-        "alerting",
-        "escalating",
-        "first_seen",
-        "last_seen",
+        "cluster",
+        "product_name",
+        "severity_shown",
+        "status_shown",
+        "people",
+        "last_24h",
+        "age",
+        "answered",
+        "heat_shown",
     ]
+    list_display_links = None  # the cluster column links the label itself
     list_filter = [
         ("product", admin.RelatedOnlyFieldListFilter),
         "severity",
         "status",
+        AnsweredFilter,
         AlertingFilter,
         AgeFilter,
         EscalatingFilter,
@@ -171,50 +208,18 @@ class ClusterAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     list_per_page = 50
     readonly_fields = [
-        "key",
         "product",
         "kind",
-        "label",
-        "top_terms",
-        "severity",
-        "severity_source",
-        "severity_reason",
-        "severity_by",
-        "status",
-        "fixed_in",
-        "ticket_url",
-        "merged_into",
-        "heat_explained",
-        "escalation",
-        "escalation_reasons",
-        "threads",
-        "reporters",
-        "me_too",
-        "replies",
-        "reports_24h",
-        "reports_prev_24h",
-        "reports_per_hour",
-        "growth",
-        "per_100k_devices",
-        "firmware",
-        "products",
-        "daily",
         "first_seen",
         "last_seen",
+        "replies",
+        "per_hour_shown",
+        "per_100k_shown",
+        "key",
         "created_at",
         "updated_at",
     ]
-    fieldsets = [
-        (None, {"fields": ["label", "product", "kind", "top_terms", "status", "fixed_in",
-                           "ticket_url", "merged_into"]}),
-        (_("Severity"), {"fields": ["severity", "severity_source", "severity_by",
-                                    "severity_reason"]}),
-        (_("Spread"), {"fields": ["heat_explained", "threads", "reporters", "me_too", "replies",
-                                  "reports_24h", "reports_prev_24h", "reports_per_hour",
-                                  "growth", "per_100k_devices", "products", "escalation",
-                                  "escalation_reasons", "first_seen", "last_seen"]}),
-        (None, {"fields": ["key", "created_at", "updated_at"]}),
-    ]  # fmt: skip
+    fieldsets = [(_("Details"), {"fields": readonly_fields})]
     change_form_template = "admin/triage/cluster/change_form.html"
     actions = [
         "confirm",
@@ -236,17 +241,89 @@ class ClusterAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(boolean=True, description=_("alerting"), ordering="has_alert")
-    def alerting(self, cluster):
-        return cluster.has_alert
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": _("Cluster queue"), **(extra_context or {})}
+        )
 
-    @admin.display(boolean=True, description=_("escalating"), ordering="escalation")
-    def escalating(self, cluster):
-        return cluster.escalation >= ESCALATING
+    def view_on_site(self, obj: Cluster) -> str:
+        """The cluster as fans see it."""
+        return reverse("triage:cluster", args=[obj.pk])
 
-    @admin.display(description=_("heat"))
-    def heat_explained(self, cluster):
-        return format_html("<strong>{}</strong><p class='help'>{}</p>", cluster.heat, HEAT_FORMULA)
+    # --- the queue's columns: what a manager decides on, and on a phone one card a row
+
+    @admin.display(description=_("cluster"), ordering="label")
+    def cluster(self, c: Cluster):
+        flags = []
+        if c.has_alert:
+            flags.append(("flag flag-alert", _("open alert")))
+        if c.escalation >= ESCALATING:
+            flags.append(("flag flag-public", _("may go public")))
+        return format_html(
+            '<a href="{}" class="queue-label" title="{}">#{} · {}</a>{}'
+            '<span class="queue-meta">{} · {} · {} · {} {} · {} · {}</span>',
+            reverse("admin:triage_cluster_change", args=[c.pk]),
+            c.label,
+            c.pk,
+            c.label,
+            format_html_join("", ' <span class="{}">{}</span>', flags),
+            c.get_severity_display(),
+            c.get_status_display(),
+            ngettext("%(n)s person", "%(n)s people", c.reporters) % {"n": c.reporters},
+            _("last 24 h:"),
+            self.last_24h(c),
+            _("%(span)s old") % {"span": self.age(c)},
+            _("answered") if c.first_answered_at else _("no official answer yet"),
+        )
+
+    @admin.display(description=_("product"), ordering="product__marketing_name")
+    def product_name(self, c: Cluster) -> str:
+        return c.product.marketing_name if c.product_id else _("unassigned")
+
+    @admin.display(description=_("severity"), ordering="severity")
+    def severity_shown(self, c: Cluster):
+        return format_html(
+            '<span class="sev sev-{}">{}</span>', c.severity, c.get_severity_display()
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, c: Cluster) -> str:
+        return c.get_status_display()
+
+    @admin.display(description=_("people affected"), ordering="reporters")
+    def people(self, c: Cluster) -> int:
+        return c.reporters
+
+    @admin.display(description=_("last 24 h"), ordering="reports_24h")
+    def last_24h(self, c: Cluster):
+        rise = c.reports_24h - c.reports_prev_24h
+        title = wording.reports_24h(c)
+        trend = f"↑{rise}" if rise > 0 else f"↓{-rise}" if rise < 0 else ""
+        return format_html(
+            '<span title="{}">{} <span class="trend">{}</span></span>', title, c.reports_24h, trend
+        )
+
+    @admin.display(description=_("age"), ordering="first_seen")
+    def age(self, c: Cluster) -> str:
+        return wording.duration(timezone.now() - c.first_seen) if c.first_seen else "—"
+
+    @admin.display(description=_("official answer"), ordering="first_answered_at")
+    def answered(self, c: Cluster) -> str:
+        return _("answered") if c.first_answered_at else _("not yet")
+
+    @admin.display(description=_("heat"), ordering="heat")
+    def heat_shown(self, c: Cluster):
+        return format_html('<span title="{}">{}</span>', wording.heat_explanation(), round(c.heat))
+
+    # --- the cluster page's details
+
+    @admin.display(description=_("people per 100,000 devices"))
+    def per_100k_shown(self, c: Cluster) -> str:
+        return "—" if c.per_100k_devices is None else number_format(c.per_100k_devices, 1)
+
+    @admin.display(description=_("reports an hour, last 24 h"))
+    def per_hour_shown(self, c: Cluster) -> str:
+        return number_format(c.reports_per_hour, 1)
 
     def has_add_permission(self, request):
         return False  # clusters come from the pipeline
@@ -277,10 +354,17 @@ class ClusterAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm"), permissions=["change"])
     def confirm(self, request, queryset):
-        done = _each(queryset, lambda c: services.confirm_cluster(c, actor=request.user))
+        done, unchanged = _changed(
+            queryset, lambda c: services.confirm_cluster(c, actor=request.user)
+        )
         self.message_user(
             request,
-            ngettext("%(n)d cluster confirmed.", "%(n)d clusters confirmed.", done) % {"n": done},
+            _said(
+                done,
+                unchanged,
+                changed=_("Confirmed %(clusters)s; fans see it on their threads."),
+                already=_("Already confirmed: %(clusters)s."),
+            ),
             messages.SUCCESS,
         )
         return _back(request)
@@ -289,10 +373,18 @@ class ClusterAdmin(admin.ModelAdmin):
                   permissions=["merge"])  # fmt: skip
     def merge(self, request, queryset):
         def apply(user, qs, data):
-            kept = data["kept"]
-            for other in qs.exclude(pk=kept.pk):
+            kept, said = data["kept"], []
+            for other in qs.exclude(pk=kept.pk).filter(merged_into=None):
                 services.merge_clusters(kept, other, actor=user, note=data["note"])
-            return qs.count()
+                said.append(
+                    _("Merged #%(absorbed)s into #%(kept)s: %(size)s moved.")
+                    % {
+                        "absorbed": other.pk,
+                        "kept": kept.pk,
+                        "size": wording.size(other.threads, other.reporters),
+                    }
+                )
+            return " ".join(said)
 
         return _ask(
             self, request, queryset, title=_("Merge clusters"), form_class=forms.MergeForm,
@@ -301,56 +393,156 @@ class ClusterAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Set severity (asks for a reason)"), permissions=["change"])
     def set_severity(self, request, queryset):
+        def apply(user, qs, data):
+            done, unchanged = _changed(
+                qs, lambda c: services.set_severity(c, data["level"], actor=user,
+                                                    reason=data["note"])
+            )  # fmt: skip
+            return _said(
+                done,
+                unchanged,
+                changed=_("Severity of %(clusters)s set to %(level)s."),
+                already=_("%(clusters)s already had this severity and reason."),
+                level=wording.LEVELS[data["level"]],
+            )
+
         return _ask(
             self, request, queryset, title=_("Set severity"), form_class=forms.SeverityForm,
-            apply=lambda user, qs, data: _each(qs, lambda c: services.set_severity(
-                c, data["level"], actor=user, reason=data["note"])),
+            apply=apply,
         )  # fmt: skip
 
     @admin.action(description=_("Set status (asks for a reason)"), permissions=["change"])
     def set_status(self, request, queryset):
+        def apply(user, qs, data):
+            fixed_in = data["fixed_in"] or None
+            done, unchanged = _changed(
+                qs, lambda c: services.set_status(c, data["status"], actor=user,
+                                                  fixed_in=fixed_in, note=data["note"])
+            )  # fmt: skip
+            fixed = data["status"] == ClusterStatus.FIXED
+            return _said(
+                done,
+                unchanged,
+                changed=_("Status of %(clusters)s set to %(status)s, fixed in %(version)s; fans "
+                          "were told.") if fixed else
+                _("Status of %(clusters)s set to %(status)s; fans were told."),
+                already=_("%(clusters)s already had this status."),
+                status=ClusterStatus(data["status"]).label,
+                version=fixed_in,
+            )  # fmt: skip
+
         return _ask(
             self, request, queryset, title=_("Set status"), form_class=forms.StatusForm,
-            apply=lambda user, qs, data: _each(qs, lambda c: services.set_status(
-                c, data["status"], actor=user, fixed_in=data["fixed_in"] or None,
-                note=data["note"])),
+            apply=apply,
         )  # fmt: skip
 
     @admin.action(description=_("Forward to engineering"), permissions=["forward"])
     def forward(self, request, queryset):
+        def apply(user, qs, data):
+            for cluster in qs:
+                services.forward_cluster(
+                    cluster, actor=user, note=data["note"], ticket_url=data["ticket_url"]
+                )
+            if data["ticket_url"]:
+                return _("Forwarded %(clusters)s to engineering, ticket %(url)s.") % {
+                    "clusters": _named(qs),
+                    "url": data["ticket_url"],
+                }
+            return _("Forwarded %(clusters)s to engineering.") % {"clusters": _named(qs)}
+
         return _ask(
             self, request, queryset, title=_("Forward to engineering"),
-            form_class=forms.ForwardForm,
-            apply=lambda user, qs, data: _each(qs, lambda c: services.forward_cluster(
-                c, actor=user, note=data["note"], ticket_url=data["ticket_url"])),
+            form_class=forms.ForwardForm, apply=apply,
         )  # fmt: skip
 
     @admin.action(description=_("Mark fixed in a version"), permissions=["change"])
     def mark_fixed(self, request, queryset):
+        def apply(user, qs, data):
+            done, unchanged = _changed(
+                qs, lambda c: services.set_status(c, ClusterStatus.FIXED, actor=user,
+                                                  fixed_in=data["fixed_in"], note=data["note"])
+            )  # fmt: skip
+            return _said(
+                done,
+                unchanged,
+                changed=_("Marked %(clusters)s fixed in %(version)s; fans were told."),
+                already=_("%(clusters)s was already marked fixed in that version."),
+                version=data["fixed_in"],
+            )
+
         return _ask(
             self, request, queryset, title=_("Mark fixed"), form_class=forms.FixedForm,
-            apply=lambda user, qs, data: _each(qs, lambda c: services.set_status(
-                c, ClusterStatus.FIXED, actor=user, fixed_in=data["fixed_in"],
-                note=data["note"])),
+            apply=apply,
         )  # fmt: skip
 
-    @admin.action(description=_("Post an official reply to every thread"),
+    @admin.action(description=_("Post an official reply to every thread (with a preview)"),
                   permissions=["reply"])  # fmt: skip
     def post_reply(self, request, queryset):
-        def apply(user, qs, data):
-            threads = sum(services.post_official_reply(c, data["template"], actor=user) for c in qs)
-            self.message_user(
-                request,
-                ngettext("Answered %(n)d thread.", "Answered %(n)d threads.", threads)
-                % {"n": threads},
-                messages.SUCCESS,
+        """Choose a template or write a one-off reply, preview exactly what each language
+        gets and how many threads and people it reaches, then post what was previewed."""
+        asked = any(k in request.POST for k in ("preview", "apply", "edit"))
+        form = forms.ReplyForm(request.POST if asked else None)
+        if asked and "edit" not in request.POST and form.is_valid():
+            reply = form.cleaned_data["reply"]
+            previews = [
+                selectors.official_reply_preview(c, reply, actor=request.user)
+                for c in queryset.select_related("product")
+            ]
+            fingerprint = form.fingerprint(
+                [{p["code"]: p["body"] for p in preview["languages"]} for preview in previews]
             )
-            return qs.count()
-
-        return _ask(
-            self, request, queryset, title=_("Post an official reply"),
-            form_class=forms.ReplyForm, apply=apply,
+            if "apply" in request.POST and request.POST.get("previewed") == fingerprint:
+                return self._post_reply(request, queryset, reply, previews)
+            if "apply" in request.POST:
+                self.message_user(
+                    request,
+                    _("The reply changed since its preview: read it again, then post it."),
+                    messages.WARNING,
+                )
+            context = _action_context(
+                self, request, queryset, title=_("Preview the official reply"), form=form,
+                previews=previews, fingerprint=fingerprint,
+                threads=sum(p["threads"] for p in previews),
+                people=sum(p["people"] for p in previews),
+            )  # fmt: skip
+            return TemplateResponse(request, "admin/triage/cluster/reply_preview.html", context)
+        context = _action_context(
+            self, request, queryset, title=_("Post an official reply"), form=form,
+            submit_name="preview", submit_label=_("Preview"),
         )  # fmt: skip
+        return TemplateResponse(request, "admin/triage/cluster/action_form.html", context)
+
+    def _post_reply(self, request, queryset, reply, previews):
+        try:
+            threads = sum(
+                services.post_official_reply(c, reply, actor=request.user) for c in queryset
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return _back(request)
+        languages = {
+            code: sum(lang["threads"] for p in previews for lang in p["languages"]
+                      if lang["code"] == code)
+            for code in ("id", "en")
+        }  # fmt: skip
+        self.message_user(
+            request,
+            ngettext(
+                "Posted the official reply in %(n)s thread of %(clusters)s (%(id)s in "
+                "Indonesian, %(en)s in English); %(people)s people are being notified.",
+                "Posted the official reply in %(n)s threads of %(clusters)s (%(id)s in "
+                "Indonesian, %(en)s in English); %(people)s people are being notified.",
+                threads,
+            )
+            % {
+                "n": threads,
+                "clusters": _named(queryset),
+                "people": sum(p["people"] for p in previews),
+                **languages,
+            },
+            messages.SUCCESS,
+        )
+        return _back(request)
 
     # --- the cluster page and its own forms
 
@@ -368,10 +560,15 @@ class ClusterAdmin(admin.ModelAdmin):
         if cluster is not None and self.has_view_permission(request, cluster):
             extra.update(selectors.cluster_console(cluster, page=request.GET.get("p", 1)))
             extra.update(
+                title=_("Cluster #%(n)s") % {"n": cluster.pk},
+                subtitle=None,
                 cluster_obj=cluster,
-                reply_templates=list(
-                    ReplyTemplate.objects.filter(is_active=True).only("id", "name")
-                ),
+                severity_explanation=wording.severity_explanation(cluster),
+                escalation_text=wording.escalation_text(cluster.escalation_reasons),
+                heat_explanation=wording.heat_explanation(),
+                response=selectors.response_times(cluster),
+                waiting=timezone.now() - cluster.first_seen if cluster.first_seen else None,
+                reply_form=forms.ReplyForm(),
                 can_change=self.has_change_permission(request, cluster),
                 can_merge=self.has_merge_permission(request),
                 can_unmerge=self.has_unmerge_permission(request),
@@ -398,7 +595,9 @@ class ClusterAdmin(admin.ModelAdmin):
         form = forms.MoveForm(request.POST, thread_ids=list(member_ids))
         if not form.is_valid():
             for field, errors in form.errors.items():
-                self.message_user(request, f"{field}: {' '.join(errors)}", messages.ERROR)
+                self.message_user(
+                    request, f"{form.fields[field].label}: {' '.join(errors)}", messages.ERROR
+                )
             return self._cluster_page(pk)
         data = form.cleaned_data
         try:
@@ -411,11 +610,11 @@ class ClusterAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(n)d thread moved to cluster #%(to)d.",
-                "%(n)d threads moved to cluster #%(to)d.",
+                "Moved %(n)d thread from #%(from)d to cluster #%(to)d.",
+                "Moved %(n)d threads from #%(from)d to cluster #%(to)d.",
                 len(data["threads"]),
             )
-            % {"n": len(data["threads"]), "to": target.pk},
+            % {"n": len(data["threads"]), "from": pk, "to": target.pk},
             messages.SUCCESS,
         )
         return self._cluster_page(pk)
@@ -428,11 +627,22 @@ class ClusterAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         try:
-            services.unmerge(record, actor=request.user, note=request.POST.get("note", ""))
+            restored = services.unmerge(
+                record, actor=request.user, note=request.POST.get("note", "")
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            self.message_user(request, _("The merge is undone."), messages.SUCCESS)
+            restored.refresh_from_db(fields=["threads", "reporters"])
+            self.message_user(
+                request,
+                _("Merge undone: #%(absorbed)s is a cluster of its own again (%(size)s).")
+                % {
+                    "absorbed": restored.pk,
+                    "size": wording.size(restored.threads, restored.reporters),
+                },
+                messages.SUCCESS,
+            )
         return self._cluster_page(record.absorbed_id)
 
 
@@ -445,10 +655,29 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(MergeRecord)
 class MergeRecordAdmin(admin.ModelAdmin):
-    list_display = ["merged_at", "absorbed", "kept", "merged_by", "undone_at"]
+    list_display = ["merged_at", "absorbed_shown", "kept_shown", "moved", "merged_by",
+                    "undone_at"]  # fmt: skip
+    list_display_links = ["merged_at"]
     list_select_related = ["absorbed", "kept", "merged_by"]
-    readonly_fields = ["kept", "absorbed", "thread_ids", "absorbed_status", "merged_by",
+    readonly_fields = ["absorbed_shown", "kept_shown", "moved", "status_before", "merged_by",
                        "merged_at", "undone_at"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=_("merged cluster"), ordering="absorbed")
+    def absorbed_shown(self, record: MergeRecord):
+        return _cluster_link(record.absorbed)
+
+    @admin.display(description=_("kept cluster"), ordering="kept")
+    def kept_shown(self, record: MergeRecord):
+        return _cluster_link(record.kept)
+
+    @admin.display(description=_("threads moved"))
+    def moved(self, record: MergeRecord) -> int:
+        return len(record.thread_ids)
+
+    @admin.display(description=_("status before the merge"))
+    def status_before(self, record: MergeRecord) -> str:
+        return record.get_absorbed_status_display()
 
     def has_add_permission(self, request):
         return False  # merges are made from the cluster queue
@@ -457,17 +686,67 @@ class MergeRecordAdmin(admin.ModelAdmin):
         return False
 
 
+def _cluster_link(cluster: Cluster | None):
+    if cluster is None:
+        return "—"
+    return format_html(
+        '<a href="{}">#{} · {}</a>',
+        reverse("admin:triage_cluster_change", args=[cluster.pk]),
+        cluster.pk,
+        cluster.label,
+    )
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open")), ("no", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(closed_at__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["message", "kind", "cluster", "product", "opened_at", "mailed_at", "closed_at"]
-    list_filter = ["kind", ("closed_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["kind", "cluster", "product", "message", "data", "opened_at", "mailed_at",
-                       "closed_at", "closed_by"]  # fmt: skip
+    list_display = ["what", "kind", "cluster_shown", "product_shown", "opened_at", "closed_at"]
+    list_display_links = ["what"]
+    list_filter = [OpenFilter, "kind"]
+    list_select_related = ["cluster", "cluster__product", "product"]
+    readonly_fields = ["what", "kind", "cluster_shown", "product_shown", "opened_at",
+                       "mailed_at", "closed_at", "closed_by"]  # fmt: skip
+    fields = readonly_fields
     actions = ["close"]
+
+    @admin.display(description=_("what happened"))
+    def what(self, alert: Alert) -> str:
+        return wording.alert_text(alert)
+
+    @admin.display(description=_("cluster"), ordering="cluster")
+    def cluster_shown(self, alert: Alert):
+        return _cluster_link(alert.cluster)
+
+    @admin.display(description=_("product"))
+    def product_shown(self, alert: Alert) -> str:
+        product = alert.product or (alert.cluster.product if alert.cluster_id else None)
+        return product.marketing_name if product else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Alerts"), **(extra_context or {})})
 
     @admin.action(description=_("Close the selected alerts"), permissions=["change"])
     def close(self, request, queryset):
-        queryset.filter(closed_at=None).update(closed_at=timezone.now(), closed_by=request.user)
+        closed = queryset.filter(closed_at=None).update(
+            closed_at=timezone.now(), closed_by=request.user
+        )
+        self.message_user(
+            request,
+            ngettext("Closed %(n)s alert.", "Closed %(n)s alerts.", closed) % {"n": closed},
+            messages.SUCCESS,
+        )
 
     def has_add_permission(self, request):
         return False
@@ -475,11 +754,36 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(TriageEvent)
 class TriageEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "cluster", "thread", "actor", "note"]
+    list_display = ["created_at", "what", "cluster_shown", "thread_shown", "actor_shown", "note"]
     list_filter = ["action"]
     list_select_related = ["cluster", "thread", "actor"]
     search_fields = ["note"]
-    readonly_fields = ["created_at", "action", "cluster", "thread", "actor", "note", "data"]
+    readonly_fields = ["created_at", "action", "what", "cluster_shown", "thread", "actor_shown",
+                       "note"]  # fmt: skip
+    fields = readonly_fields
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Audit log"), **(extra_context or {})})
+
+    @admin.display(description=_("what happened"))
+    def what(self, event: TriageEvent) -> str:
+        return wording.event_text(event)
+
+    @admin.display(description=_("cluster"), ordering="cluster")
+    def cluster_shown(self, event: TriageEvent):
+        return _cluster_link(event.cluster)
+
+    @admin.display(description=_("thread"))
+    def thread_shown(self, event: TriageEvent):
+        if event.thread_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', event.thread.get_absolute_url(), event.thread.title[:80]
+        )
+
+    @admin.display(description=_("by"), ordering="actor")
+    def actor_shown(self, event: TriageEvent) -> str:
+        return str(event.actor) if event.actor_id else _("engine")
 
     def has_add_permission(self, request):
         return False

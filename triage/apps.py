@@ -12,9 +12,9 @@ class TriageConfig(AppConfig):
 
         from forum import textsearch
         from forum.models import MeToo, Post, Thread
-        from forum.services import thread_created
+        from forum.services import thread_activity, thread_created
         from triage import search
-        from triage.tasks import queue_refresh, queue_triage
+        from triage.tasks import queue_refresh, queue_triage, queue_visibility_changed
         from triage.webhooks import dispatch  # noqa: F401 (connects webhooks to triage_event)
 
         # The forum's search reads text the way the engine does.
@@ -31,6 +31,13 @@ class TriageConfig(AppConfig):
         def activity(sender, instance, **kwargs):
             transaction.on_commit(lambda: queue_refresh(instance.thread_id))
 
+        # Hidden, restored or deleted: the cluster's figures and label follow (forum sends
+        # this after commit).
+        thread_activity.connect(
+            lambda sender, thread_id, **kw: queue_visibility_changed(thread_id),
+            weak=False,
+            dispatch_uid="triage.visibility",
+        )
         post_save.connect(activity, sender=MeToo, weak=False, dispatch_uid="triage.metoo")
         post_delete.connect(activity, sender=MeToo, weak=False, dispatch_uid="triage.metoo_del")
         post_save.connect(activity, sender=Post, weak=False, dispatch_uid="triage.post")

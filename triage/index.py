@@ -19,7 +19,7 @@ from django.db.models import F
 
 from forum.models import Kind, Product
 from triage import engine
-from triage.models import EngineState, ThreadTriage
+from triage.models import EngineState, Lesson, ThreadTriage
 
 
 def partition(product_id: int | None, kind: str) -> tuple[int | None, str]:
@@ -75,13 +75,30 @@ def _stored_rows(queryset: models.QuerySet) -> list[tuple[engine.StoredThread, d
     ]
 
 
+def stored_lessons(**where) -> list[engine.Lesson]:
+    """What managers' corrections taught, oldest first, as the engine applies it (those
+    not withdrawn; ``where`` narrows them, e.g. to one product and kind)."""
+    return [
+        engine.Lesson(
+            part := partition(product_id, kind),
+            ties=tuple(engine.Tie(part, a, b) for a, b in ties),
+            joined_at=joined_at,
+            apart_at=apart_at,
+        )
+        for product_id, kind, ties, joined_at, apart_at in Lesson.objects.filter(
+            withdrawn_at=None, **where
+        ).values_list("product_id", "kind", "ties", "joined_at", "apart_at")
+    ]
+
+
 def rebuild() -> engine.ClusterIndex:
-    """Build a fresh index from every clustered thread in the database."""
+    """Build a fresh index from every clustered thread in the database, with what
+    managers taught."""
     with transaction.atomic():
         generation = current_generation()
         latest = ThreadTriage.objects.aggregate(latest=models.Max("triaged_at"))["latest"]
         rows = _stored_rows(ThreadTriage.objects.all())
-        index = engine.ClusterIndex.from_state(row for row, _ in rows)
+        index = engine.ClusterIndex.from_state((row for row, _ in rows), lessons=stored_lessons())
     _cache.index, _cache.generation, _cache.synced_at = index, generation, latest
     return index
 

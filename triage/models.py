@@ -71,7 +71,11 @@ class Cluster(models.Model):
     severity_source = models.CharField(
         _("severity set by"), max_length=8, choices=Source.choices, default=Source.ENGINE
     )
+    # A manager's reason in their own words; the engine's is ``severity_evidence``:
+    # ``{"count", "total", "reasons"}`` (how many threads hold the level, of how many,
+    # and the engine's reasons among them), put into words where it is read.
     severity_reason = models.TextField(_("why this severity"), blank=True)
+    severity_evidence = models.JSONField(_("the engine's evidence"), default=dict, blank=True)
     severity_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("severity set by"),
@@ -113,6 +117,10 @@ class Cluster(models.Model):
 
     first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Response times are measured from ``first_seen`` to these moments.
+    first_answered_at = models.DateTimeField(_("first official answer"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("first handed to engineering"), null=True, blank=True)
+    fixed_at = models.DateTimeField(_("marked fixed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -198,9 +206,15 @@ class ThreadTriage(models.Model):
 class Forward(models.Model):
     """A cluster handed to engineering, by whom, with what note and ticket."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="forwards")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="forwards"
+    )
     forwarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forwarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     ticket_url = models.URLField(_("engineering ticket"), max_length=500, blank=True)
@@ -212,7 +226,7 @@ class Forward(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.cluster} → engineering"
+        return _("%(cluster)s → engineering") % {"cluster": self.cluster}
 
 
 class Alert(models.Model):
@@ -226,18 +240,30 @@ class Alert(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
     )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
     )
-    message = models.CharField(_("message"), max_length=300)
+    # What happened, as figures and words of the posts (see ``triage.wording.alert_text``);
+    # the sentence is written in the reader's language when it is read.
     data = models.JSONField(_("figures"), default=dict, blank=True)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -255,7 +281,9 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.message
+        from triage.wording import alert_text
+
+        return alert_text(self)
 
 
 class TriageEvent(models.Model):
@@ -275,28 +303,43 @@ class TriageEvent(models.Model):
         PRODUCT = "product", _("Product set")
         ALERT = "alert", _("Alert opened")
         REPLIED = "replied", _("Official reply posted")
+        LEARNED = "learned", _("Engine taught")
+        UNLEARNED = "unlearned", _("Lesson withdrawn")
 
     cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
     )
     thread = models.ForeignKey(
-        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Thread,
+        verbose_name=_("thread"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    # A person's note in their own words; what happened is ``data``, put into words
+    # where it is read (``triage.wording.event_text``).
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("triage event")
-        verbose_name_plural = _("triage events")
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -342,12 +385,19 @@ class ReplyTemplate(models.Model):
 class MergeRecord(models.Model):
     """A merge of one cluster into another, kept so that it can be undone exactly."""
 
-    kept = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
-    absorbed = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(
+        Cluster, verbose_name=_("kept cluster"), on_delete=models.CASCADE, related_name="+"
+    )
+    absorbed = models.ForeignKey(
+        Cluster, verbose_name=_("merged cluster"), on_delete=models.CASCADE, related_name="+"
+    )
     thread_ids = models.JSONField(_("moved threads"), default=list)
-    absorbed_status = models.CharField(max_length=12, choices=ClusterStatus.choices)
+    absorbed_status = models.CharField(
+        _("status before the merge"), max_length=12, choices=ClusterStatus.choices
+    )
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -363,6 +413,57 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.absorbed_id} → {self.kept_id}"
+
+
+class Lesson(models.Model):
+    """What one manager's correction taught the engine about one product's threads.
+
+    A merge or a move ties the most distinctive word of each side (``ties``: ``[a, b]``
+    pairs) and lowers the product's link threshold toward the similarity the manager
+    joined (``joined_at``); a split raises it above the one the manager separated
+    (``apart_at``). Every worker's index applies the lessons that are not withdrawn, in
+    order (``triage.engine.Lesson``); undoing the merge that taught one withdraws it.
+    """
+
+    class Source(models.TextChoices):
+        MERGE = "merge", _("merge")
+        MOVE = "move", _("move")
+        SPLIT = "split", _("split")
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    source = models.CharField(_("taught by"), max_length=8, choices=Source.choices)
+    merge = models.ForeignKey(
+        MergeRecord,
+        verbose_name=_("merge"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="lessons",
+    )
+    ties = models.JSONField(_("words tied"), default=list, blank=True)
+    joined_at = models.FloatField(_("similarity joined"), null=True, blank=True)
+    apart_at = models.FloatField(_("similarity separated"), null=True, blank=True)
+    taught_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("taught"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{a} = {b}" for a, b in self.ties) or str(self.get_source_display())
 
 
 class WebhookEvent(models.TextChoices):
@@ -382,6 +483,7 @@ class Webhook(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -405,7 +507,9 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
     payload = models.JSONField(_("payload"))
     status = models.CharField(
@@ -424,4 +528,4 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.webhook}"
+        return f"{self.get_event_display()} → {self.webhook}"

@@ -9,8 +9,10 @@ a thread has when it carries the concept or every word the fan used for it, and 
 word, which a thread has when it holds the word's stem, or, for a word that is by itself
 one symptom's term ("kedip", "boros"), that symptom's concept.
 
-Stemming uses PySastrawi because the engine does not stem its tokens yet; once it does,
-``stem`` applies to stems and changes nothing (Sastrawi returns a root unchanged).
+The engine brings informal words to their root, but keeps the affix of words its
+vocabulary names ("pengisian"), which keeps clusters apart; search wants the wider net,
+so each term also goes through PySastrawi (a root stays as it is: "kedip" is "kedip"),
+and "pengisian daya" finds "mengisi daya".
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _stemmer():
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Indonesian root of a normalised token ("berkedip" -> "kedip"); other words as
+    """The Indonesian root of a normalised token ("pengisian" -> "isi"); other words as
     they are. Only letters and digits are kept."""
     word = _NOT_TERM.sub("", word)
     return _stemmer().stem(word) if word.isalpha() else word

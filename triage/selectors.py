@@ -5,7 +5,10 @@ Each costs a fixed number of queries whatever the number of clusters or threads.
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -20,17 +23,22 @@ from django.db.models import (
     QuerySet,
 )
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
-from forum.models import VISIBLE, Kind, Product, Thread
+from forum import markdown
+from forum.models import VISIBLE, Follow, Kind, Product, Thread
 from forum.templatetags.forum_tags import ago
 from triage import engine, index
 from triage.models import (
+    Alert,
     Cluster,
     ClusterStatus,
     Forward,
     MergeRecord,
+    ReplyTemplate,
+    Severity,
     ThreadTriage,
     TriageEvent,
 )
@@ -45,8 +53,6 @@ KNOWN_STATUSES = (
 )
 CLUSTER_THREADS_PER_PAGE = 25
 SIMILAR_LIMIT = 5
-# A draft must be at least this similar to an existing thread to be suggested.
-SIMILAR_MIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,8 @@ def public_cluster(cluster_id: int) -> Cluster:
     cluster = Cluster.objects.select_related("product").get(pk=cluster_id)
     if cluster.merged_into_id:
         cluster = Cluster.objects.select_related("product").get(pk=cluster.merged_into_id)
+    if not cluster.threads:  # every thread taken down: nothing of it is public
+        raise Cluster.DoesNotExist
     return cluster
 
 
@@ -128,7 +136,9 @@ def cluster_threads(cluster: Cluster, *, page=1, per_page: int = CLUSTER_THREADS
 def known_issues(product: Product, *, limit: int = 100) -> list[Cluster]:
     """A product's problems managers confirmed or engineering took on, hottest first."""
     return list(
-        Cluster.objects.filter(product=product, status__in=KNOWN_STATUSES, merged_into=None)
+        Cluster.objects.filter(
+            product=product, status__in=KNOWN_STATUSES, merged_into=None, threads__gt=0
+        )
         .only(
             "id",
             "label",
@@ -150,7 +160,7 @@ def fixed_versions(*, limit: int = 200) -> list[dict]:
     """Versions with community-reported problems fixed in them, with how many, newest
     fix first: ``{"version", "clusters"}``."""
     return list(
-        Cluster.objects.filter(status=ClusterStatus.FIXED, merged_into=None)
+        Cluster.objects.filter(status=ClusterStatus.FIXED, merged_into=None, threads__gt=0)
         .exclude(fixed_in="")
         .values("fixed_in")
         .annotate(clusters=Count("id"))
@@ -162,7 +172,9 @@ def fixed_versions(*, limit: int = 200) -> list[dict]:
 def fixed_in_release(version: str) -> list[Cluster]:
     """Problems and suggestions shipped in ``version``, by product then heat."""
     return list(
-        Cluster.objects.filter(status=ClusterStatus.FIXED, fixed_in=version, merged_into=None)
+        Cluster.objects.filter(
+            status=ClusterStatus.FIXED, fixed_in=version, merged_into=None, threads__gt=0
+        )
         .select_related("product")
         .only(
             "id",
@@ -198,7 +210,15 @@ def similar_threads(
     if len(text) < 4:
         return []
     wanted = Kind.SUGGESTION if kind == Kind.SUGGESTION else Kind.PROBLEM
-    analysis = engine.analyse(title, body, product=str(product_id) if product_id else None)
+    # Read as the pipeline will read the posted thread (product names masked), and
+    # suggest only what the assignment would join: a thread at the engine's link
+    # threshold, so "the same problem" shown here is where the thread lands.
+    analysis = engine.analyse(
+        title,
+        body,
+        product=str(product_id) if product_id else None,
+        catalog=index.catalog(),
+    )
     if not analysis.terms:
         return []
     cluster_index = index.current_index()
@@ -210,7 +230,7 @@ def similar_threads(
     scores = {
         key: score
         for key, score in cluster_index.similar(dict(analysis.terms), **kwargs)
-        if score >= SIMILAR_MIN
+        if score >= cluster_index.link_threshold
     }
     if not scores:
         return []
@@ -313,6 +333,7 @@ def cluster_console(cluster: Cluster, *, page=1) -> dict:
         .select_related("actor", "thread")
         .only(
             "id",
+            "cluster_id",
             "action",
             "note",
             "data",
@@ -348,6 +369,8 @@ def cluster_console(cluster: Cluster, *, page=1) -> dict:
             :20
         ]
     )
+    for event in events:
+        event.cluster = cluster  # their sentences name it; no query per event
     return {"members": page_obj, "events": events, "merges": merges}
 
 
@@ -392,3 +415,198 @@ def feed_threads(cluster: Cluster) -> QuerySet[Thread]:
 def sample_threads(cluster: Cluster, limit: int = SAMPLE_THREADS) -> list[Thread]:
     """A few of a cluster's threads to read: most "me too" first, then newest (one query)."""
     return list(feed_threads(cluster).order_by("-me_too_count", "-created_at", "-id")[:limit])
+
+
+# --- official replies ------------------------------------------------------------------
+
+
+def reply_language(preferred_language: str) -> str:
+    """The language of the official reply a thread gets, from its author's preference:
+    English for those who chose it, Indonesian for everyone else."""
+    return "en" if preferred_language == "en" else "id"
+
+
+def reply_threads(cluster: Cluster) -> QuerySet[Thread]:
+    """The threads an official reply to ``cluster`` is posted in (no query until read)."""
+    return Thread.objects.filter(VISIBLE, triage__cluster=cluster)
+
+
+def reply_bodies(cluster: Cluster, reply: ReplyTemplate) -> dict[str, str]:
+    """A reply's text for this cluster in each language, ``{fixed_in}`` and
+    ``{product}`` filled in: ``{"id": ..., "en": ...}``."""
+    product = cluster.product.marketing_name if cluster.product_id else ""
+
+    def fill(text: str) -> str:
+        return text.replace("{fixed_in}", cluster.fixed_in or "").replace("{product}", product)
+
+    return {"id": fill(reply.body_id), "en": fill(reply.body_en)}
+
+
+def official_reply_preview(cluster: Cluster, reply: ReplyTemplate, *, actor) -> dict:
+    """What posting ``reply`` to ``cluster`` would do, before it is done: the text
+    each language gets, rendered as fans will see it, how many threads get each, and
+    how many people (followers of those threads but the poster) are notified. Two
+    queries."""
+    threads = reply_threads(cluster)
+    per_language: dict[str, int] = {"id": 0, "en": 0}
+    for preferred, n in (
+        threads.values("author__preferred_language")
+        .annotate(n=Count("id"))
+        .values_list("author__preferred_language", "n")
+    ):
+        per_language[reply_language(preferred or "")] += n
+    people = (
+        Follow.objects.filter(thread__in=threads)
+        .exclude(user=actor)
+        .values("user")
+        .distinct()
+        .count()
+    )
+    bodies = reply_bodies(cluster, reply)
+    return {
+        "cluster": cluster,
+        "languages": [
+            {
+                "code": code,
+                "threads": per_language[code],
+                "body": bodies[code],
+                "html": markdown.render(bodies[code]),
+            }
+            for code in ("id", "en")
+        ],  # fmt: skip
+        "threads": sum(per_language.values()),
+        "people": people,
+    }
+
+
+# --- the console's home page -------------------------------------------------------------
+
+HOME_ROWS = 8
+# Response times are the medians of what happened in this window.
+RESPONSE_DAYS = 90
+OPEN_STATUSES = (
+    ClusterStatus.NEW,
+    ClusterStatus.CONFIRMED,
+    ClusterStatus.FORWARDED,
+    ClusterStatus.ACKNOWLEDGED,
+    ClusterStatus.REGRESSED,
+)
+WITH_ENGINEERING = (ClusterStatus.FORWARDED, ClusterStatus.ACKNOWLEDGED, ClusterStatus.REGRESSED)
+HOME_COLUMNS = (
+    "id", "label", "severity", "status", "threads", "reporters", "reports_24h",
+    "reports_prev_24h", "first_seen", "forwarded_at", "ticket_url", "product__id",
+    "product__marketing_name",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """How long a cluster's fans waited for each answer, from its first report; None
+    for what has not happened yet."""
+
+    answer: timedelta | None
+    forward: timedelta | None
+    fix: timedelta | None
+
+
+def response_times(cluster: Cluster) -> ResponseTimes:
+    """Time to the first official answer, to engineering, to the fix (no query)."""
+
+    def since_first(moment):
+        if moment is None or cluster.first_seen is None:
+            return None
+        return max(timedelta(0), moment - cluster.first_seen)
+
+    return ResponseTimes(
+        since_first(cluster.first_answered_at),
+        since_first(cluster.forwarded_at),
+        since_first(cluster.fixed_at),
+    )
+
+
+def _median(values: list[timedelta]) -> timedelta | None:
+    return (
+        timedelta(seconds=statistics.median(v.total_seconds() for v in values)) if values else None
+    )
+
+
+def response_medians(now: datetime | None = None, days: int = RESPONSE_DAYS) -> list[dict]:
+    """Median time to first official answer, to engineering and to the fix, per product
+    and for all products (the first row, ``product`` None), over what happened in the
+    last ``days`` days: ``{"product", "answer", "forward", "fix"}`` with the median and
+    how many clusters it is the median of. One query."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    recent = Q(first_answered_at__gte=since) | Q(forwarded_at__gte=since) | Q(fixed_at__gte=since)
+    rows = (
+        Cluster.objects.filter(recent, merged_into=None, first_seen__isnull=False)
+        .values_list("product__marketing_name", "first_seen", "first_answered_at", "forwarded_at",
+                     "fixed_at")
+    )  # fmt: skip
+    spans: dict[str | None, dict[str, list[timedelta]]] = defaultdict(
+        lambda: {"answer": [], "forward": [], "fix": []}
+    )
+    for product, first, *moments in rows:
+        for name, moment in zip(("answer", "forward", "fix"), moments, strict=True):
+            if moment is not None and moment >= since:
+                for key in (None, product or ""):
+                    spans[key][name].append(max(timedelta(0), moment - first))
+    return [
+        {
+            "product": product,
+            **{
+                name: {"median": _median(values), "clusters": len(values)}
+                for name, values in spans[product].items()
+            },
+        }  # fmt: skip
+        for product in [None, *sorted(k for k in spans if k is not None)]
+        if product in spans
+    ]
+
+
+def console_home(now: datetime | None = None) -> dict:
+    """What needs a community manager now, for the console's home page: the open
+    alerts, the clusters rising fastest in the last 24 hours, the critical and major
+    ones fans still wait on for an official answer, those waiting on engineering, and
+    the response times. A fixed number of queries (six)."""
+    now = now or timezone.now()
+    live = Cluster.objects.filter(merged_into=None, threads__gt=0).select_related("product")
+    rising = (
+        live.annotate(rise=F("reports_24h") - F("reports_prev_24h"))
+        .filter(rise__gt=0)
+        .only(*HOME_COLUMNS)
+        .order_by("-rise", "-reports_24h", "id")[:HOME_ROWS]
+    )
+    unanswered = (
+        live.filter(
+            severity__in=(Severity.CRITICAL, Severity.MAJOR),
+            status__in=OPEN_STATUSES,
+            first_answered_at=None,
+        )
+        .only(*HOME_COLUMNS)
+        .order_by("first_seen", "id")[:HOME_ROWS]
+    )
+    with_engineering = (
+        live.filter(status__in=WITH_ENGINEERING)
+        .only(*HOME_COLUMNS)
+        .order_by(F("forwarded_at").asc(nulls_last=True), "id")[:HOME_ROWS]
+    )
+    return {
+        "alerts": open_alerts(),
+        "rising": list(rising),
+        "unanswered": [(c, now - c.first_seen) for c in unanswered],
+        "with_engineering": [
+            (c, now - c.forwarded_at if c.forwarded_at else None) for c in with_engineering
+        ],
+        "response_medians": response_medians(now),
+    }
+
+
+def open_alerts(limit: int = 5) -> dict:
+    """How many alerts are open and the newest ``limit`` of them (two queries)."""
+    open_ = Alert.objects.filter(closed_at=None)
+    return {
+        "count": open_.count(),
+        "newest": list(
+            open_.select_related("cluster", "product").order_by("-opened_at", "-id")[:limit]
+        ),
+    }

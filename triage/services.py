@@ -16,12 +16,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.dispatch import Signal
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,8 +31,8 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.roles import COMMUNITY_MANAGER
 from forum import services as forum_services
-from forum.models import VISIBLE, Kind, MeToo, Notification, Product, Status, Thread
-from triage import engine, index
+from forum.models import VISIBLE, Kind, MeToo, Notification, Post, Product, Status, Thread
+from triage import engine, index, selectors, wording
 from triage.engine.spread import SpreadFigures, detect_spike, heat
 from triage.models import (
     SEVERITY_RANK,
@@ -38,6 +40,7 @@ from triage.models import (
     Cluster,
     ClusterStatus,
     Forward,
+    Lesson,
     MergeRecord,
     ReplyTemplate,
     Severity,
@@ -66,9 +69,18 @@ ENGINE_VERSION = "1"
 PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.
 SEVERITY_SHARE = 0.25
+# The engine's reasons kept with a cluster's severity: the commonest among its threads.
+EVIDENCE_REASONS = 5
 DAILY_DAYS = 30
+# Similar threads whose severity a thread without symptom words may borrow.
+NEIGHBOURS = 5
+# Where the sweeper stopped (a thread id), so the next sweep goes on from there.
+SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
-ESCALATING = 0.5
+ESCALATING = engine.ALERT_SCORE
+
+# Statuses that mean engineering has the problem: the first one ends "time to forward".
+ENGINEERING_HAS_IT = (ClusterStatus.FORWARDED, ClusterStatus.ACKNOWLEDGED)
 
 # What fans see on their threads for each cluster status.
 THREAD_STATUS = {
@@ -121,6 +133,11 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     digest = content_hash(thread)
     existing = ThreadTriage.objects.filter(thread=thread).first()
     if existing and existing.content_hash == digest and existing.cluster_id:
+        if thread.edited_at and thread.edited_at > existing.triaged_at:
+            # An edit that changed nothing the engine reads: note that it was read, or
+            # the sweeper would find the thread "edited since triage" forever.
+            existing.triaged_at = timezone.now()
+            existing.save(update_fields=["triaged_at"])
         return existing
 
     analysis = engine.analyse(
@@ -148,6 +165,9 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
 
     with transaction.atomic():
         cluster = row.cluster if row.cluster_id else _assign(thread, row, product_id)
+        if thread.kind != Kind.SUGGESTION and not analysis.severity.from_words:
+            decision = _severity_from_neighbours(thread.pk, analysis.severity)
+            row.severity, row.severity_reasons = decision.level, list(decision.reasons)
         row.save()
     index.note_assignment(now)
     refresh_figures([cluster.pk])
@@ -157,9 +177,12 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
         open_alert(
             Alert.Kind.ESCALATION,
             cluster=cluster,
-            message=_("Going public? “%(title)s”: %(words)s")
-            % {"title": thread.title[:120], "words": ", ".join(row.escalation_reasons[:4])},
-            data={"thread": thread.pk, "score": row.escalation},
+            data={
+                "thread": thread.pk,
+                "title": thread.title[:120],
+                "reasons": row.escalation_reasons[:4],
+                "score": row.escalation,
+            },
         )
     return row
 
@@ -197,6 +220,22 @@ def _thread_severity(thread: Thread, analysis: engine.Analysis) -> str:
     return analysis.severity.level
 
 
+def _severity_from_neighbours(thread_id: int, own: engine.SeverityDecision):
+    """A thread whose words name no symptom borrows the severity of its most similar
+    reports whose words did (``engine.severity.from_neighbours``); one query."""
+    cluster_index = index.current_index()
+    if thread_id not in cluster_index.index:
+        return own
+    similar = dict(cluster_index.similar_to(thread_id, k=NEIGHBOURS))
+    stored = ThreadTriage.objects.filter(thread_id__in=list(similar)).values_list(
+        "thread_id", "severity", "severity_reasons"
+    )
+    return engine.severity.from_neighbours(
+        own,
+        [(engine.SeverityDecision(level, tuple(why)), similar[tid]) for tid, level, why in stored],
+    )
+
+
 def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluster:
     cluster_index = index.current_index()
     placed = cluster_index.add(
@@ -225,7 +264,6 @@ def _open_cluster(key: int, thread: Thread, product_id: int | None, row: ThreadT
                 kind=Kind.SUGGESTION if thread.kind == Kind.SUGGESTION else Kind.PROBLEM,
                 label=thread.title[:300],
                 severity=row.severity,
-                severity_reason="; ".join(row.severity_reasons),
                 first_seen=thread.created_at,
                 last_seen=thread.created_at,
             )
@@ -319,10 +357,16 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
     votes: dict[int, Counter] = defaultdict(Counter)
     for r in members.values("triage__cluster_id", "triage__severity").annotate(n=Count("id")):
         votes[r["triage__cluster_id"]][r["triage__severity"]] = r["n"]
-    reasons = dict(
-        ThreadTriage.objects.filter(cluster_id__in=ids)
-        .order_by("cluster_id", "-triaged_at")
-        .values_list("cluster_id", "severity_reasons")
+    reasons: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for cid, level, thread_reasons in ThreadTriage.objects.filter(
+        cluster_id__in=ids, thread__is_deleted=False, thread__is_hidden=False
+    ).values_list("cluster_id", "severity", "severity_reasons"):
+        reasons[cid, level].update(set(thread_reasons))
+    answered = dict(
+        Post.objects.filter(VISIBLE, is_official=True, thread__in=members)
+        .values("thread__triage__cluster_id")
+        .annotate(first=Min("created_at"))
+        .values_list("thread__triage__cluster_id", "first")
     )
     escalation_words = dict(
         ThreadTriage.objects.filter(cluster_id__in=ids, escalation__gt=0)
@@ -341,6 +385,7 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
                 c.updated_at = now
             continue
         c.threads, c.me_too, c.replies = s["threads"], s["me_too"] or 0, s["replies"] or 0
+        c.first_answered_at = answered.get(c.pk)
         c.reporters = len(people[c.pk])
         c.first_seen, c.last_seen = s["first"], s["last"]
         c.reports_24h, c.reports_prev_24h = s["recent"], s["previous"]
@@ -358,12 +403,11 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
         if c.severity_source == Source.ENGINE:
             level, count = _cluster_severity(votes[c.pk], c.threads)
             c.severity = level
-            why = "; ".join(reasons.get(c.pk) or [])
-            c.severity_reason = _("%(count)s of %(total)s reports: %(level)s. %(why)s") % {
+            c.severity_reason = ""
+            c.severity_evidence = {
                 "count": count,
                 "total": c.threads,
-                "level": level,
-                "why": why,
+                "reasons": [r for r, _n in reasons[c.pk, level].most_common(EVIDENCE_REASONS)],
             }
         c.heat = heat(
             SpreadFigures(
@@ -402,6 +446,8 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
             "per_100k_devices",
             "severity",
             "severity_reason",
+            "severity_evidence",
+            "first_answered_at",
             "heat",
             "updated_at",
         ],
@@ -452,19 +498,10 @@ def _check_regression(cluster: Cluster, thread: Thread) -> None:
         thread.firmware, cluster.fixed_in
     ):
         return
-    set_status(
-        cluster,
-        ClusterStatus.REGRESSED,
-        note=_("Reported again on %(firmware)s, at or after the fix in %(fixed)s.")
-        % {"firmware": thread.firmware, "fixed": cluster.fixed_in},
-    )
-    open_alert(
-        Alert.Kind.REGRESSION,
-        cluster=cluster,
-        message=_("Regression: “%(label)s” reported on %(firmware)s after the fix in %(fixed)s")
-        % {"label": cluster.label, "firmware": thread.firmware, "fixed": cluster.fixed_in},
-        data={"thread": thread.pk, "firmware": thread.firmware, "fixed_in": cluster.fixed_in},
-    )
+    versions = {"firmware": thread.firmware, "fixed_in": cluster.fixed_in}
+    log_event(TriageEvent.Action.REGRESSED, cluster=cluster, thread=thread, **versions)
+    set_status(cluster, ClusterStatus.REGRESSED)
+    open_alert(Alert.Kind.REGRESSION, cluster=cluster, data={"thread": thread.pk, **versions})
 
 
 def set_status(
@@ -491,7 +528,18 @@ def set_status(
             cluster.ticket_url = ticket_url.strip()
         if old == (cluster.status, cluster.fixed_in, cluster.ticket_url):
             return False
-        cluster.save(update_fields=["status", "fixed_in", "ticket_url", "updated_at"])
+        now = timezone.now()
+        if status in ENGINEERING_HAS_IT and cluster.forwarded_at is None:
+            cluster.forwarded_at = now
+        if status != ClusterStatus.FIXED:
+            cluster.fixed_at = None
+        elif old[0] != ClusterStatus.FIXED:
+            cluster.fixed_at = now
+        cluster.save(
+            update_fields=[
+                "status", "fixed_in", "ticket_url", "forwarded_at", "fixed_at", "updated_at"
+            ]
+        )  # fmt: skip
         log_event(
             TriageEvent.Action.STATUS,
             cluster=cluster,
@@ -576,40 +624,56 @@ def forward_cluster(
 # --- alerts and spikes --------------------------------------------------------------------
 
 
-def open_alert(kind: str, *, message: str, cluster=None, product=None, data=None) -> Alert | None:
-    """Open an alert unless the same one is already open; mail community managers."""
+def open_alert(kind: str, *, cluster=None, product=None, data=None) -> Alert | None:
+    """Open an alert unless the same one is already open; mail community managers.
+
+    ``data`` holds what happened as figures and the posts' own words (see
+    ``triage.wording.alert_text``), so every reader gets it in their language.
+    """
     if Alert.objects.filter(kind=kind, cluster=cluster, product=product, closed_at=None).exists():
         return None
-    alert = Alert.objects.create(
-        kind=kind, cluster=cluster, product=product, message=message[:300], data=data or {}
+    alert = Alert.objects.create(kind=kind, cluster=cluster, product=product, data=data or {})
+    log_event(
+        TriageEvent.Action.ALERT,
+        cluster=cluster,
+        alert=alert.pk,
+        kind=kind,
+        product=product.marketing_name if product else "",
+        figures=alert.data,
     )
-    log_event(TriageEvent.Action.ALERT, cluster=cluster, note=alert.message, kind=kind)
     transaction.on_commit(lambda: _mail_managers(alert.pk))
+    with translation.override("en"):  # engineering's language, as in the feed
+        message = wording.alert_text(alert)
     _emit(
         WebhookEvent.ALERT_OPENED,
         cluster.pk if cluster else None,
         alert=alert.pk,
         kind=kind,
-        message=alert.message,
+        message=message,
         product=product.pk if product else None,
     )
     return alert
 
 
 def _mail_managers(alert_id: int) -> None:
-    alert = Alert.objects.get(pk=alert_id)
-    recipients = list(
+    """Mail the alert to every community manager, each in their own language."""
+    alert = Alert.objects.select_related("cluster", "product", "cluster__product").get(pk=alert_id)
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for email, language in (
         User.objects.filter(groups__name=COMMUNITY_MANAGER, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if recipients:
-        send_mail(
-            subject=f"[Tanggap] {alert.message}",
-            message=f"{alert.message}\n\n{alert.data}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
+        .values_list("email", "preferred_language")
+    ):
+        by_language[language or settings.LANGUAGE_CODE].append(email)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            context = {"alert": alert, "text": wording.alert_text(alert)}
+            send_mail(
+                subject=render_to_string("triage/email/alert_subject.txt", context).strip(),
+                message=render_to_string("triage/email/alert.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
     Alert.objects.filter(pk=alert_id).update(mailed_at=timezone.now())
 
 
@@ -691,34 +755,12 @@ def detect_spikes(now: datetime | None = None) -> list[Alert]:
                 "p_value": spike.p_value,
             }
             if group == "cluster":
-                cluster = Cluster.objects.get(pk=key)
                 alert = open_alert(
-                    Alert.Kind.SPIKE,
-                    cluster=cluster,
-                    data=figures,
-                    message=_("Spike: %(n)s reports in %(h)s h (about %(e)s expected): “%(label)s”")
-                    % {
-                        "n": spike.observed,
-                        "h": spike.window_hours,
-                        "e": round(spike.expected, 1),
-                        "label": cluster.label,
-                    },
+                    Alert.Kind.SPIKE, cluster=Cluster.objects.get(pk=key), data=figures
                 )
             else:
-                product = Product.objects.get(pk=key)
                 alert = open_alert(
-                    Alert.Kind.PRODUCT_SPIKE,
-                    product=product,
-                    data=figures,
-                    message=_(
-                        "Spike on %(product)s: %(n)s reports in %(h)s h (about %(e)s expected)"
-                    )
-                    % {
-                        "product": product,
-                        "n": spike.observed,
-                        "h": spike.window_hours,
-                        "e": round(spike.expected, 1),
-                    },
+                    Alert.Kind.PRODUCT_SPIKE, product=Product.objects.get(pk=key), data=figures
                 )
             if alert:
                 opened.append(alert)
@@ -764,8 +806,9 @@ def consolidate_clusters() -> engine.Consolidation:
             log_event(
                 TriageEvent.Action.MERGED,
                 cluster=kept,
+                kept=kept.pk,
                 absorbed=gone.pk,
-                note=_("Merged automatically by the batch pass"),
+                batch=True,
             )
             touched |= {kept.pk, gone.pk}
         for thread_key, old_key, new_key in result.moves:
@@ -802,30 +845,67 @@ def consolidate_clusters() -> engine.Consolidation:
 
 
 def relabel(cluster_ids: Iterable[int]) -> None:
-    """Give clusters their engine label: top terms and the most central thread's title."""
+    """Give clusters their engine label: top terms and the most central thread's title.
+
+    Only visible threads speak for a cluster: a hidden or deleted thread's title and
+    words never become its public label (hiding a thread relabels its cluster).
+    """
     cluster_index = index.current_index()
     clusters = list(Cluster.objects.filter(pk__in=list(cluster_ids), merged_into=None))
+    hidden = set(
+        Thread.objects.filter(triage__cluster__in=clusters)
+        .exclude(VISIBLE)
+        .values_list("pk", flat=True)
+    )
     known = cluster_index.clusters
     for c in clusters:
         if c.key in known:
-            label = cluster_index.label(c.key)
+            label = cluster_index.label(c.key, hidden=hidden)
             c.top_terms = list(label.terms)
-            c.label = (label.title or c.label)[:300]
+            c.label = label.title[:300]
     Cluster.objects.bulk_update(clusters, ["top_terms", "label"])
 
 
 # --- the sweeper ---------------------------------------------------------------------
 
 
-def untriaged_threads(limit: int = 500) -> list[int]:
-    """Threads never triaged, or edited since, older than the grace period (task is late)."""
+def untriaged_threads(limit: int = 500, after: int = 0) -> list[int]:
+    """Threads never triaged, or edited since, older than the grace period (task is late).
+
+    Round robin by id: the first ``limit`` after thread ``after``, then from the start,
+    so a backlog (or threads that keep failing) cannot starve the ones behind it.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS)
-    return list(
+    due = (
         Thread.objects.filter(created_at__lte=cutoff)
         .filter(Q(triage__isnull=True) | Q(edited_at__gt=F("triage__triaged_at")))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    ids = list(due.filter(pk__gt=after)[:limit])
+    if len(ids) < limit and after:
+        ids += list(due.filter(pk__lte=after)[: limit - len(ids)])
+    return ids
+
+
+def sweep(limit: int = 500) -> int:
+    """Triage what the per-thread tasks missed (broker down, worker lost), ``limit`` at a
+    time, continuing where the last sweep stopped. A thread that fails is logged and
+    left for a later sweep; it never stops the others. Returns how many were triaged."""
+    after = cache.get(SWEEP_CURSOR) or 0
+    ids = untriaged_threads(limit, after=after)
+    done = 0
+    for thread_id in ids:
+        try:
+            triage_thread(thread_id)
+            done += 1
+        except OperationalError:
+            raise  # the database is away: the task retries with backoff
+        except Exception:
+            log.exception("sweeper could not triage thread %s; it is retried later", thread_id)
+    if ids:
+        cache.set(SWEEP_CURSOR, ids[-1] if len(ids) == limit else 0, None)
+    return done
 
 
 def refresh_thread_cluster(thread_id: int) -> None:
@@ -837,6 +917,19 @@ def refresh_thread_cluster(thread_id: int) -> None:
     )
     if cluster_id:
         refresh_figures([cluster_id])
+
+
+def thread_visibility_changed(thread_id: int) -> None:
+    """A thread (or one of its replies) was hidden, restored or deleted: its cluster's
+    figures and label are recomputed from what is visible now."""
+    cluster_id = (
+        ThreadTriage.objects.filter(thread_id=thread_id)
+        .values_list("cluster_id", flat=True)
+        .first()
+    )
+    if cluster_id:
+        refresh_figures([cluster_id])
+        relabel([cluster_id])
 
 
 # --- the community managers' console ---------------------------------------------------
@@ -971,6 +1064,8 @@ def merge_clusters(
             absorbed_status=absorbed.status,
             merged_by=actor,
         )
+        lesson = index.current_index().lesson_for_merge(kept.key, absorbed.key)
+        _teach(lesson, Lesson.Source.MERGE, cluster=kept, actor=actor, merge=record)
         _place(thread_ids, kept, actor, now)
         absorbed.merged_into = kept
         absorbed.status = ClusterStatus.DUPLICATE
@@ -1005,6 +1100,11 @@ def unmerge(record: MergeRecord, *, actor: User | None, note: str = "") -> Clust
         absorbed.merged_into = None
         absorbed.status = record.absorbed_status
         absorbed.save(update_fields=["merged_into", "status", "updated_at"])
+        for lesson in record.lessons.filter(withdrawn_at=None):
+            lesson.withdrawn_at = now
+            lesson.save(update_fields=["withdrawn_at"])
+            log_event(TriageEvent.Action.UNLEARNED, cluster=kept, actor=actor,
+                      lesson=lesson.pk, ties=lesson.ties)  # fmt: skip
         _place(thread_ids, absorbed, actor, now)
         record.undone_at = now
         record.save(update_fields=["undone_at"])
@@ -1047,6 +1147,7 @@ def move_threads(
     ids = [r.thread_id for r in rows]
     now = timezone.now()
     with transaction.atomic():
+        _learn_from_move(rows, target, actor)
         if target is None:
             first = rows[0].thread
             target = Cluster.objects.create(
@@ -1077,37 +1178,76 @@ def move_threads(
     return target
 
 
-def _fill(text: str, cluster: Cluster) -> str:
-    product = cluster.product.marketing_name if cluster.product_id else ""
-    return text.replace("{fixed_in}", cluster.fixed_in or "").replace("{product}", product)
+def _learn_from_move(rows: list[ThreadTriage], target: Cluster | None, actor) -> None:
+    """What moving these threads teaches the engine: into ``target``, a lesson of joining;
+    out to a cluster of their own, one of separation from each cluster they left."""
+    cluster_index = index.current_index()
+    sources = Cluster.objects.filter(pk__in={r.cluster_id for r in rows})
+    keys = dict(sources.values_list("pk", "key"))
+    if target is not None:
+        lesson = cluster_index.lesson_for_move([r.thread_id for r in rows], target.key)
+        _teach(lesson, Lesson.Source.MOVE, cluster=target, actor=actor)
+        return
+    for cluster_id, key in keys.items():
+        moved = [r.thread_id for r in rows if r.cluster_id == cluster_id]
+        lesson = cluster_index.lesson_for_split(moved, key)
+        _teach(lesson, Lesson.Source.SPLIT, cluster=Cluster(pk=cluster_id), actor=actor)
 
 
-def post_official_reply(cluster: Cluster, template: ReplyTemplate, *, actor: User) -> int:
-    """Post one official reply from ``template`` in every visible member thread.
+def _teach(
+    lesson: engine.Lesson | None, source: str, *, cluster: Cluster, actor, merge=None
+) -> None:
+    """Keep what a correction taught (if anything) and say so in the cluster's audit
+    trail, with the product's link threshold it leads to."""
+    if lesson is None or not (lesson.ties or lesson.joined_at or lesson.apart_at):
+        return
+    product_id, kind = lesson.product
+    row = Lesson.objects.create(
+        product_id=product_id,
+        kind=kind,
+        source=source,
+        merge=merge,
+        ties=[[t.a, t.b] for t in lesson.ties],
+        joined_at=round(lesson.joined_at, 4) if lesson.joined_at is not None else None,
+        apart_at=round(lesson.apart_at, 4) if lesson.apart_at is not None else None,
+        taught_by=actor,
+    )
+    link = engine.learned_link(index.stored_lessons(product_id=product_id, kind=kind))
+    log_event(TriageEvent.Action.LEARNED, cluster=cluster, actor=actor, lesson=row.pk,
+              ties=row.ties, joined_at=row.joined_at, apart_at=row.apart_at,
+              link=round(link, 3))  # fmt: skip
 
+
+def post_official_reply(cluster: Cluster, reply: ReplyTemplate, *, actor: User) -> int:
+    """Post one official reply in every visible member thread of ``cluster``.
+
+    ``reply`` is a saved template or an unsaved one written for this cluster alone.
     Each thread gets the text in its author's language (Indonesian unless they chose
-    English), with ``{fixed_in}`` and ``{product}`` filled in; followers are notified
-    by the forum as for any official answer. Two reads, then one ``create_post`` per
-    thread. Returns how many threads were answered.
+    English), with ``{fixed_in}`` and ``{product}`` filled in (exactly what
+    ``selectors.official_reply_preview`` showed); followers are notified by the forum as
+    for any official answer. Two reads, then one ``create_post`` per thread. Returns
+    how many threads were answered.
     """
     if not actor.is_staff:
         raise TriageError(_("Only staff post official replies."), code="not_staff")
     cluster = Cluster.objects.select_related("product").get(pk=cluster.pk)
     threads = list(
-        Thread.objects.filter(VISIBLE, triage__cluster=cluster)
+        selectors.reply_threads(cluster)
         .select_related("author")
         .only("id", "locked", "author__id", "author__preferred_language", "author__is_staff")
         .order_by("id")
     )
-    bodies = {"id": _fill(template.body_id, cluster), "en": _fill(template.body_en, cluster)}
+    bodies = selectors.reply_bodies(cluster, reply)
+    languages: Counter = Counter()
     with transaction.atomic():
         for thread in threads:
-            language = thread.author.preferred_language if thread.author_id else ""
-            forum_services.create_post(
-                author=actor, thread=thread, body=bodies["en" if language == "en" else "id"]
+            language = selectors.reply_language(
+                thread.author.preferred_language if thread.author_id else ""
             )
+            languages[language] += 1
+            forum_services.create_post(author=actor, thread=thread, body=bodies[language])
         log_event(
-            TriageEvent.Action.REPLIED, cluster=cluster, actor=actor, note=template.name,
-            template=template.pk, threads=len(threads),
+            TriageEvent.Action.REPLIED, cluster=cluster, actor=actor, template=reply.pk,
+            name=reply.name, threads=len(threads), languages=dict(languages),
         )  # fmt: skip
     return len(threads)

@@ -37,15 +37,19 @@ def refresh_cluster(thread_id: int) -> None:
     services.refresh_thread_cluster(thread_id)
 
 
+@shared_task(name="triage.visibility_changed", **RETRY)
+def visibility_changed(thread_id: int) -> None:
+    """Recompute figures and label of a thread's cluster after a take-down or restore."""
+    services.thread_visibility_changed(thread_id)
+
+
 @shared_task(name="triage.sweep", **RETRY)
 def sweep() -> int:
     """Triage whatever was missed, e.g. threads saved while the broker was down."""
-    ids = services.untriaged_threads()
-    for thread_id in ids:
-        services.triage_thread(thread_id)
-    if ids:
-        log.info("sweeper triaged %d threads", len(ids))
-    return len(ids)
+    done = services.sweep()
+    if done:
+        log.info("sweeper triaged %d threads", done)
+    return done
 
 
 @shared_task(name="triage.refresh_heat", **RETRY)
@@ -82,6 +86,11 @@ def _queue(task, thread_id: int) -> None:
 def queue_triage(thread_id: int) -> None:
     """Queue a thread's triage; if the broker is down, the sweeper picks it up later."""
     _queue(triage_thread, thread_id)
+
+
+def queue_visibility_changed(thread_id: int) -> None:
+    """Queue a relabel of a thread's cluster; the batch pass relabels a lost one."""
+    _queue(visibility_changed, thread_id)
 
 
 def queue_refresh(thread_id: int) -> None:

@@ -70,21 +70,21 @@ class Migration(migrations.Migration):
             model_name="thread",
             name="search_title",
             field=models.TextField(
-                blank=True, default="", editable=False, verbose_name="search terms of the title"
+                blank=True, db_default="", default="", editable=False, verbose_name="search terms of the title"
             ),
         ),
         migrations.AddField(
             model_name="thread",
             name="search_body",
             field=models.TextField(
-                blank=True, default="", editable=False, verbose_name="search terms of the post"
+                blank=True, db_default="", default="", editable=False, verbose_name="search terms of the post"
             ),
         ),
         migrations.AddField(
             model_name="post",
             name="search_body",
             field=models.TextField(
-                blank=True, default="", editable=False, verbose_name="search terms of the post"
+                blank=True, db_default="", default="", editable=False, verbose_name="search terms of the post"
             ),
         ),
         migrations.RunPython(new_triggers, old_triggers),

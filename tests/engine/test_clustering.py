@@ -198,3 +198,47 @@ def test_online_in_a_sparse_product_a_report_only_pairs_with_a_lone_mutual_neigh
     # u7 is alone and the new report is the closest thing to it: they pair.
     twin = add(index, "u7b", "Module7 fails", "word7a word7b word7c again", product="hadoop")
     assert twin.cluster == index.cluster_of("u7") and not twin.created
+
+
+def test_a_managers_merge_teaches_the_engine_for_later_threads_of_that_product():
+    from triage.engine import Lesson, learned_link
+    from triage.engine.clustering import LINK_FLOOR, LINK_THRESHOLD
+
+    texts = {
+        "a": ("hp ngelek parah", "ngelek pas buka aplikasi"),
+        "b": ("hp lemot", "lemot banget buka aplikasi"),
+        "c": ("sinyal hilang", "sinyal hilang no service"),
+    }
+    terms = {k: analyse(*t).terms for k, t in texts.items()}
+    index = ClusterIndex(threshold=0.9, link_threshold=0.9)  # every thread alone at first
+    for key in texts:
+        index.add(key, terms[key], "rn13pro", texts[key][0])
+    assert index.cluster_of("a") != index.cluster_of("b")
+
+    lesson = index.lesson_for_merge(index.cluster_of("b"), index.cluster_of("a"))
+    assert lesson is not None and lesson.product == "rn13pro"
+    assert [{t.a, t.b} for t in lesson.ties] == [{"lemot", "ngelek"}]
+    assert 0 < lesson.joined_at < 0.9
+    assert learned_link([lesson], 0.9) < 0.9
+    assert learned_link([Lesson("p", joined_at=0.0)] * 10) == LINK_FLOOR
+    assert learned_link([]) == LINK_THRESHOLD
+
+    # Rebuilt with the lesson, a new "ngelek" report finds the "lemot" one.
+    stored = [StoredThread(k, terms[k], "rn13pro", k) for k in texts]
+    taught = ClusterIndex.from_state(stored, lessons=[lesson])
+    untaught = ClusterIndex.from_state(stored)
+    draft = analyse("ngelek terus", "ngelek").terms
+    assert dict(taught.similar(draft, product="rn13pro")).get("b", 0) > dict(
+        untaught.similar(draft, product="rn13pro")
+    ).get("b", 0)
+    # Another product learns nothing from it.
+    assert taught._tied(draft, "a55") == draft
+
+
+def test_separating_threads_raises_the_products_link_threshold():
+    from triage.engine import Lesson, learned_link
+    from triage.engine.clustering import LINK_CEILING
+
+    assert learned_link([Lesson("p", apart_at=0.35)], 0.3) > 0.35
+    assert learned_link([Lesson("p", apart_at=0.9)] * 5, 0.3) == LINK_CEILING
+    assert learned_link([Lesson("p", apart_at=0.1)], 0.3) == 0.3  # already apart

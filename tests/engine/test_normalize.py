@@ -113,3 +113,31 @@ def test_stack_traces_keep_only_the_reporters_own_frames():
     assert not {"performresume", "reflect", "invoke", "junit", "parentrunner", "decoder"} & words
     # The exception type is the reporter's evidence, not a frame: it stays.
     assert "illegalstateexception" in words
+
+
+def test_affixed_and_colloquial_forms_meet_at_one_root():
+    pairs = [
+        ("sinyal terputus", "sinyal putus putus"),
+        ("layar berkedip", "layarnya kedip kedip"),
+        ("hp dimatiin sendiri", "hp matiin sendiri"),
+        ("tidak bisa dinyalakan", "gabisa nyalain"),
+        ("baterai cepat habis", "baterainya cepet abis"),
+        ("wifi tidak nyambung", "wifi tidak tersambung"),
+    ]
+    for a, b in pairs:
+        assert set(normalize(a).tokens) == set(normalize(b).tokens), (a, b)
+
+
+def test_english_and_loanwords_are_not_stemmed_as_indonesian():
+    # An Indonesian slang table would read "to" as "tapi" and "org" as "orang"; the stemmer
+    # would cut "login" to "log" and "deleting" to "deting".
+    text = "unable to login after deleting the plugin in org.apache"
+    assert normalize(text).tokens == normalize(text.upper()).tokens
+    assert {"to", "login", "deleting", "plugin", "in", "org"} <= set(normalize(text).tokens)
+
+
+def test_a_words_affix_is_kept_where_the_vocabulary_needs_it():
+    # "masukan" is a suggestion, "masuk" is not; "kehapus" is data loss, "hapus" an action.
+    assert "masukan" in normalize("ada masukan untuk kamera").tokens
+    assert "masuk" in normalize("notif telat masuk").tokens
+    assert "kehapus" in normalize("foto kehapus sendiri").tokens

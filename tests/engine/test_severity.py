@@ -59,3 +59,14 @@ def test_hedge_needs_a_question_not_just_the_word_normal():
 def test_not_only_is_not_a_negation():
     assert analyse("hp bukan cuma panas", "tapi juga bau hangus").severity.level == "critical"
     assert analyse("not just hot", "").severity.level == "critical"
+
+
+def test_a_part_with_a_symptom_beside_it_is_that_part_degraded():
+    from triage.engine import analyse
+
+    crackle = analyse("speaker kresek", "suara speaker kresek kresek")
+    broken = analyse("speaker rusak", "speaker rusak")
+    assert "#audio" in {t[2:] for t in crackle.terms} & {t[2:] for t in broken.terms}
+    # The generic word yields to the part and adds no feature of its own.
+    assert not any("broken" in t for t in broken.terms)
+    assert broken.severity.level == "minor"  # audio is not a core function

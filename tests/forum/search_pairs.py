@@ -21,6 +21,7 @@ OTHERS = [
     ("HP panas saat main game", "Suhu sampai 48 derajat."),
     ("Kamera force close", "Aplikasi kamera tertutup sendiri."),
     ("Layar bergaris hijau", "Garis vertikal di tengah layar."),
+    ("Suara Dolby Atmos hilang", "Setelah update efek Dolby tidak ada."),
 ]
 
 # Each group's queries must find exactly that group's threads.

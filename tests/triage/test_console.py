@@ -278,12 +278,12 @@ def test_the_queue_filters_by_product_severity_status_alerting_and_age(
 ):
     camera, signal, *_ = two_clusters
     services.set_severity(signal, Severity.CRITICAL, actor=manager, reason="no calls")
-    services.open_alert("spike", cluster=camera, message="Spike: camera")
+    services.open_alert("spike", cluster=camera, data={"observed": 9, "expected": 0.5})
     client.force_login(manager)
 
     def shown(query):
         html = client.get(QUEUE + query).content.decode()
-        return {c for c in (camera, signal) if f'field-__str__"><a href="{_page(c)}' in html}
+        return {c for c in (camera, signal) if f'<a href="{_page(c)}" class="queue-label"' in html}
 
     assert shown("") == {camera, signal}
     assert shown(f"?product__id__exact={phones[A55].pk}") == {camera, signal}
@@ -336,12 +336,14 @@ def test_merge_forward_reply_and_undo_from_the_admin(
     assert Thread.objects.get(pk=sig.pk).status == "investigating"
 
     template = ReplyTemplate.objects.create(name="ack", body_id="Sedang dicek", body_en="Checking")
+    asked = {"_selected_action": [camera.pk], "index": 0, "action": "post_reply",
+             "template": template.pk, "next": _page(camera)}  # fmt: skip
+    preview = client.post(QUEUE, {**asked, "preview": 1})
+    assert preview.status_code == 200 and not Post.objects.filter(is_official=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
         reply = client.post(
-            QUEUE,
-            {"_selected_action": [camera.pk], "index": 0, "action": "post_reply", "apply": 1,
-             "template": template.pk, "next": _page(camera)},
-        )  # fmt: skip
+            QUEUE, {**asked, "apply": 1, "previewed": preview.context["fingerprint"]}
+        )
     assert reply.status_code == 302 and reply["Location"] == _page(camera)
     assert Post.objects.filter(is_official=True, body="Sedang dicek").count() == 3
     assert Notification.objects.filter(recipient=voter, verb="official").exists()
@@ -402,7 +404,7 @@ def _clusters(n, manager):
                 content_hash="h", triaged_at=t.created_at,
             )  # fmt: skip
         services.log_event("created", cluster=cluster, actor=manager, note="n")
-        services.open_alert("spike", cluster=cluster, message=f"spike {i}")
+        services.open_alert("spike", cluster=cluster, data={"observed": 9, "expected": 0.5})
     return cluster
 
 

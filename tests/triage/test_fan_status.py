@@ -82,6 +82,7 @@ def test_known_issues_and_whats_fixed_cost_the_same_for_1_and_12(
         Cluster.objects.create(
             key=10_000 + i, product=product, label=f"Problem {i}", status=status, heat=i,
             fixed_in="A556XXU5" if status == ClusterStatus.FIXED else "", reporters=i + 1,
+            threads=i + 1,
         )  # fmt: skip
     with django_assert_num_queries(2):  # product + clusters
         html = client.get(f"/p/{product.slug}/known-issues/").content.decode()
@@ -102,7 +103,7 @@ def test_known_issues_and_whats_fixed_cost_the_same_for_1_and_12(
 
 
 def test_the_known_issues_page_speaks_indonesian(client, phones):
-    Cluster.objects.create(key=1, product=phones[RN13P], label="Bootloop",
+    Cluster.objects.create(key=1, product=phones[RN13P], label="Bootloop", threads=1,
                            status=ClusterStatus.FORWARDED)  # fmt: skip
     html = client.get(
         f"/p/{phones[RN13P].slug}/known-issues/", HTTP_ACCEPT_LANGUAGE="id"
@@ -141,8 +142,8 @@ def test_similar_threads_cost_few_queries(
 ):
     client.force_login(UserFactory())
     client.get("/similar/", {"title": "sinyal hilang", "product": phones[A55].pk})  # warm cache
-    # session + user, then generation + newer rows + threads
-    with django_assert_max_num_queries(5):
+    # session + user, then the catalog + generation + newer rows + threads
+    with django_assert_max_num_queries(6):
         client.get("/similar/", {"title": "sinyal hilang no service", "product": phones[A55].pk})
 
 
@@ -171,3 +172,31 @@ def test_fans_who_follow_or_said_me_too_hear_of_status_changes(signal_cluster):
     services.set_status(cluster, ClusterStatus.FIXED, fixed_in="A556XXU5", actor=ManagerFactory())
     told = set(Notification.objects.filter(verb="status").values_list("recipient", flat=True))
     assert told == {t.author_id for t in threads} | {voter.pk}
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        ("HP restart terus setelah update", "cuma sampai logo trus mati nyala lagi"),
+        ("Phone keeps rebooting", "after the update it never gets past the logo"),
+        ("habis OTA hp mentok logo", "gak bisa masuk menu sama sekali"),
+    ],
+)
+def test_a_thread_lands_where_the_composer_said_its_problem_is(client, post, phones, draft):
+    boot = post("Stuck on boot logo after OTA", "stuck at the logo after the OTA update",
+                product=RN13P)  # fmt: skip
+    for title, body in [
+        ("Sinyal hilang", "sinyal hilang no service setelah update"),
+        ("Kamera force close", "aplikasi kamera force close saat dibuka"),
+        ("Baterai boros", "baterai cepat habis, sehari dua kali cas"),
+        ("Panas pas ngecas", "hp panas banget pas dicas"),
+    ]:
+        post(title, body, product=RN13P)
+    client.force_login(UserFactory())
+    title, body = draft
+    shown = client.get(
+        "/similar/", {"title": title, "body": body, "product": phones[RN13P].pk}
+    ).json()["results"]
+    assert shown and shown[0]["id"] == boot.pk
+    thread = post(title, body, product=RN13P)
+    assert ThreadTriage.objects.get(thread=thread).cluster_id == boot.triage.cluster_id

@@ -12,23 +12,34 @@ from triage.engine.clustering import (
     ClusterIndex,
     ClusterLabel,
     Consolidation,
+    Lesson,
     StoredThread,
+    Tie,
+    learned_link,
 )
+from triage.engine.escalation import ALERT_SCORE, EscalationRisk
 from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
 from triage.engine.products import Catalog, Product, ProductGuess
+from triage.engine.severity import SeverityDecision
 
 __all__ = [
+    "ALERT_SCORE",
     "Analysis",
     "Assignment",
     "Catalog",
     "ClusterIndex",
     "ClusterLabel",
     "Consolidation",
+    "EscalationRisk",
     "FirmwareParts",
     "Product",
     "ProductGuess",
+    "SeverityDecision",
+    "Lesson",
     "StoredThread",
+    "Tie",
     "analyse",
+    "learned_link",
     "normalize",
     "parse_firmware",
 ]

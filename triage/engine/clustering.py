@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from triage.engine.labels import keywords
 from triage.engine.similarity import HUB_EXACT_MAX, SimilarityIndex
 
 # Chosen on labelled data (docs/engine.md): join above THRESHOLD, merge two clusters whose
@@ -34,6 +35,11 @@ from triage.engine.similarity import HUB_EXACT_MAX, SimilarityIndex
 THRESHOLD = 0.4
 MERGE_THRESHOLD = 0.4
 SPLIT_THRESHOLD = 0.25
+# In a dense product a thread also joins the cluster of its single most similar thread
+# when their cosine reaches LINK_THRESHOLD: the composer suggests threads as "the same
+# problem" from this score, so the assignment agrees with the suggestion (docs/engine.md,
+# "Links").
+LINK_THRESHOLD = 0.3
 # A product is *sparse* when it has at least SPARSE_MIN_THREADS threads and fewer than
 # SPARSE_REPEAT_RATE of them have a neighbour at PAIR_THRESHOLD or more: there, reports are
 # mostly unique, a similar report is weaker evidence of the same problem, and clusters are
@@ -43,6 +49,18 @@ PAIR_THRESHOLD = 0.5
 PAIR_MARGIN = 0.05
 SPARSE_MIN_THREADS = 100
 SPARSE_REPEAT_RATE = 0.3
+# What a manager's merge or move teaches (``lesson_for_merge``, ``lesson_for_move``,
+# ``lesson_for_split``): the most distinctive word of each side, tied at this weight (it
+# counts as half an occurrence of the other), and a link threshold for that product that
+# moves LEARN_STEP of the way down toward the similarity the manager joined (never below
+# LINK_FLOOR), or to APART above the one the manager separated (never above LINK_CEILING).
+# Measured by replaying a manager's first fixes (docs/engine.md, "Learning from managers").
+TIE_WORDS = 1
+TIE_WEIGHT = 0.5
+LEARN_STEP = 0.5
+LINK_FLOOR = 0.25
+LINK_CEILING = 0.45
+APART = 0.02
 # Clusters considered for a new thread: those of its nearest threads.
 CANDIDATE_THREADS = 30
 
@@ -86,6 +104,49 @@ class ClusterLabel:
     concepts: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Tie:
+    """Two words a manager's correction showed to mean one problem in one product (or
+    partition): threads there that use either count as using both, at ``weight``."""
+
+    product: object
+    a: str
+    b: str
+    weight: float = TIE_WEIGHT
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What one correction by a manager teaches about one product (or partition).
+
+    ``ties``: words to count as one. ``joined_at``: the manager put together threads this
+    similar, so the product's link threshold moves down toward it. ``apart_at``: the
+    manager separated threads this similar, so the threshold moves above it. Lessons are
+    applied in order (``learned_link``) and can be withdrawn (an unmerge) by leaving them
+    out of the next rebuild.
+    """
+
+    product: object
+    ties: tuple[Tie, ...] = ()
+    joined_at: float | None = None
+    apart_at: float | None = None
+
+
+def learned_link(lessons: Iterable[Lesson], start: float = LINK_THRESHOLD) -> float:
+    """A product's link threshold after its lessons, in order: a join moves it
+    ``LEARN_STEP`` of the way down toward the similarity the manager joined, a separation
+    puts it just above the similarity the manager separated; always within
+    ``[LINK_FLOOR, LINK_CEILING]``. Lowering is damped, as it risks wrong links; a
+    separation is taken at once, as linking those threads again would undo the manager."""
+    link = start
+    for lesson in lessons:
+        if lesson.joined_at is not None and lesson.joined_at < link:
+            link = max(LINK_FLOOR, link - LEARN_STEP * (link - lesson.joined_at))
+        if lesson.apart_at is not None and lesson.apart_at >= link:
+            link = min(LINK_CEILING, lesson.apart_at + APART)
+    return link
+
+
 @dataclass
 class _Cluster:
     product: object
@@ -106,9 +167,26 @@ class ClusterIndex:
         merge_threshold: float = MERGE_THRESHOLD,
         split_threshold: float = SPLIT_THRESHOLD,
         index: SimilarityIndex | None = None,
+        link_threshold: float = LINK_THRESHOLD,
+        lessons: Iterable[Lesson] = (),
     ) -> None:
-        """An empty index; thresholds default to the values chosen on labelled data."""
+        """An empty index; thresholds default to the values chosen on labelled data.
+
+        ``lessons`` are what managers' corrections taught, oldest first: every thread added
+        and every draft searched in their product counts a tied word as using its partner
+        too, and the product links at its learned threshold.
+        """
         self.threshold = threshold
+        self.link_threshold = link_threshold
+        self._ties: dict[object, dict[str, list[tuple[str, float]]]] = {}
+        by_product: dict[object, list[Lesson]] = {}
+        for lesson in lessons:
+            by_product.setdefault(lesson.product, []).append(lesson)
+            for tie in lesson.ties:
+                words = self._ties.setdefault(tie.product, {})
+                words.setdefault("w:" + tie.a, []).append(("w:" + tie.b, tie.weight))
+                words.setdefault("w:" + tie.b, []).append(("w:" + tie.a, tie.weight))
+        self._link = {p: learned_link(ls, link_threshold) for p, ls in by_product.items()}
         self.merge_threshold = merge_threshold
         self.split_threshold = split_threshold
         self.index = index or SimilarityIndex()
@@ -120,13 +198,16 @@ class ClusterIndex:
         self.sparse: set[object] = set()
 
     @classmethod
-    def from_state(cls, threads: Iterable[StoredThread], **options: float) -> ClusterIndex:
-        """Rebuild from stored threads; threads without a cluster are assigned in order."""
-        self = cls(**options)  # type: ignore[arg-type]
+    def from_state(
+        cls, threads: Iterable[StoredThread], lessons: Iterable[Lesson] = (), **options: float
+    ) -> ClusterIndex:
+        """Rebuild from stored threads (and what managers taught, oldest first); threads
+        without a cluster are assigned in order."""
+        self = cls(lessons=lessons, **options)  # type: ignore[arg-type]
         pending = []
         stored = list(threads)
         for t in stored:
-            self.index.add(t.key, t.terms, t.product)
+            self.index.add(t.key, self._tied(t.terms, t.product), t.product)
             self.index.set_neighbour_sims(t.key, t.neighbour_sims)
             self._titles[t.key] = t.title
             if t.cluster is None:
@@ -163,7 +244,7 @@ class ClusterIndex:
         max_terms: int | None = 48,
     ) -> list[tuple[Hashable, float]]:
         """The ``k`` most similar threads to a draft, as the fan types (of ``product``)."""
-        vector = self.index.vectorize(terms)
+        vector = self.index.vectorize(terms if any_product else self._tied(terms, product))
         if any_product:
             return self.index.similar(vector, k, exclude=exclude, max_terms=max_terms)
         return self.index.similar(vector, k, product, exclude, max_terms)
@@ -189,9 +270,103 @@ class ClusterIndex:
             if cluster is not None:
                 return Assignment(cluster, 1.0, False)
         else:
-            self.index.add(key, terms, product)
+            self.index.add(key, self._tied(terms, product), product)
             self._titles[key] = title
         return self.assign(key)
+
+    def _tied(self, terms: Mapping[str, float], product: object) -> Mapping[str, float]:
+        """``terms`` with the partners of tied words of ``product`` added."""
+        ties = self._ties.get(product)
+        if not ties:
+            return terms
+        out = dict(terms)
+        for term, count in terms.items():
+            for partner, weight in ties.get(term, ()):
+                out[partner] = out.get(partner, 0.0) + count * weight
+        return out
+
+    # --- learning from managers
+    def lesson_for_merge(self, kept: Hashable, absorbed: Hashable) -> Lesson | None:
+        """What a manager's merge of two clusters teaches: their most distinctive words
+        tied, and that their closest threads were this similar. None across products or
+        for an unknown cluster."""
+        a, b = self._clusters.get(kept), self._clusters.get(absorbed)
+        if a is None or b is None or a.product != b.product:
+            return None
+        rows_a, rows_b = _rows(a), _rows(b)
+        return Lesson(
+            a.product,
+            tuple(self._ties_between(rows_a, rows_b, a.product)),
+            joined_at=self._closest(rows_a, rows_b),
+        )
+
+    def lesson_for_move(self, threads: Iterable[Hashable], cluster: Hashable) -> Lesson | None:
+        """What moving ``threads`` into ``cluster`` teaches: as a merge with the cluster,
+        and, for threads the engine had put in another cluster, that they were too far
+        from it (``apart_at``: their similarity to it)."""
+        target = self._clusters.get(cluster)
+        if target is None:
+            return None
+        rows = [
+            self.index.position(k)
+            for k in threads
+            if k in self.index and self.index.product_of(self.index.position(k)) == target.product
+        ]
+        if not rows:
+            return None
+        moved = np.array(rows, dtype=np.int32)
+        sources = {self._cluster_of[r] for r in rows if self._cluster_of.get(r) != cluster}
+        apart = [
+            self._closest(moved, np.array([m for m in _rows(self._clusters[c]) if m not in rows],
+                                          dtype=np.int32))
+            for c in sources
+            if c in self._clusters
+        ]  # fmt: skip
+        return Lesson(
+            target.product,
+            tuple(self._ties_between(moved, _rows(target), target.product)),
+            joined_at=self._closest(moved, _rows(target)),
+            apart_at=max(apart) if apart else None,
+        )
+
+    def lesson_for_split(self, threads: Iterable[Hashable], cluster: Hashable) -> Lesson | None:
+        """What taking ``threads`` out of ``cluster`` into a cluster of their own teaches:
+        they were too far from the rest of it."""
+        source = self._clusters.get(cluster)
+        if source is None:
+            return None
+        moved = [self.index.position(k) for k in threads if k in self.index]
+        rest = np.array([m for m in _rows(source) if m not in moved], dtype=np.int32)
+        if not moved or not len(rest):
+            return None
+        return Lesson(source.product, apart_at=self._closest(np.array(moved, np.int32), rest))
+
+    def _closest(self, rows_a: np.ndarray, rows_b: np.ndarray) -> float:
+        """The highest cosine between a thread of ``rows_a`` and one of ``rows_b``."""
+        if not len(rows_a) or not len(rows_b):
+            return 0.0
+        matrix = self.index.matrix()
+        return float((matrix[rows_a] @ matrix[rows_b].T).max())
+
+    def _ties_between(self, rows_a: np.ndarray, rows_b: np.ndarray, product: object) -> list[Tie]:
+        words_a, words_b = self._top_words(rows_a), self._top_words(rows_b)
+        only_a = [w for w in words_a if w not in words_b][:TIE_WORDS]
+        only_b = [w for w in words_b if w not in words_a][:TIE_WORDS]
+        return [Tie(product, x, y) for x in only_a for y in only_b]
+
+    def _top_words(self, rows: np.ndarray, n: int = 2 * TIE_WORDS) -> list[str]:
+        """The heaviest plain words of these threads' summed vectors (no values, concepts,
+        placeholders or title-block terms)."""
+        centroid = np.asarray(self.index.matrix()[rows].sum(axis=0)).ravel()
+        names = self.index.term_names
+        words: list[str] = []
+        for tid in np.argsort(-centroid).tolist():
+            if centroid[tid] <= 0 or len(words) >= n:
+                break
+            name = names[tid]
+            if name.startswith("w:") and not name.startswith(("w:_", "w:=", "w:#", "w:@")):
+                words.append(name[2:])
+        return words
 
     def assign(self, key: Hashable) -> Assignment:
         """Assign a stored thread to the nearest cluster of its product, or a new one."""
@@ -207,6 +382,14 @@ class ClusterIndex:
             best, best_sim, threshold = *self._mutual_single(scores, nearest), PAIR_THRESHOLD
         else:
             best, best_sim, threshold = *self._best_cluster(scores, nearest), self.threshold
+            if (best is None or best_sim < threshold) and len(nearest):
+                # The thread most like it, which the composer showed the fan as the same
+                # problem, decides too: the assignment agrees with the suggestion.
+                row = int(nearest[0])
+                link = self._link.get(product, self.link_threshold)
+                if float(scores[row]) >= link and row in self._cluster_of:
+                    best, best_sim = self._cluster_of[row], float(scores[row])
+                    threshold = link
         if best is not None and best_sim >= threshold:
             self._join(best, pos, product, scores)
             return Assignment(best, best_sim, False)
@@ -450,28 +633,40 @@ class ClusterIndex:
         self._recount()
 
     # --- labels
-    def label(self, cluster: Hashable, n_terms: int = 5) -> ClusterLabel:
-        """The most distinctive terms of a cluster and the title of its most central thread."""
+    def label(
+        self, cluster: Hashable, n_terms: int = 5, hidden: Collection[Hashable] = ()
+    ) -> ClusterLabel:
+        """The distinctive content words of a cluster (see :func:`labels.keywords`), its
+        strongest concepts and the title of its most central thread.
+
+        Threads in ``hidden`` (taken down by a moderator) are left out, so nothing of
+        theirs shows as the cluster's label; with none left the label is empty.
+        """
         cl = self._clusters[cluster]
-        matrix = self.index.matrix()[_rows(cl)]
+        keys = self.index.keys
+        rows = np.array([r for r in _rows(cl).tolist() if keys[r] not in hidden], dtype=np.int32)
+        if rows.size == 0:
+            return ClusterLabel((), "", ())
+        matrix = self.index.matrix()[rows]
         centroid = np.asarray(matrix.sum(axis=0)).ravel()
+        used = matrix.getnnz(axis=0)
         names = self.index.term_names
-        order = np.argsort(-centroid)
-        words: list[str] = []
-        concepts: list[str] = []
-        for tid in order.tolist():
-            if centroid[tid] <= 0 or (len(words) >= n_terms and len(concepts) >= 3):
-                break
-            name = names[tid]
-            if name.startswith("w:#"):
-                if not name.endswith("~") and len(concepts) < 3:
-                    concepts.append(name[3:])
-            elif (
-                name.startswith("w:")
-                and not name.startswith(("w:_", "w:="))
-                and len(words) < n_terms
-            ):
-                words.append(name[2:])
+        words: dict[str, list] = {}  # word -> [weight in body and title, threads using it]
+        concepts: list[tuple[float, str]] = []
+        for tid in np.flatnonzero(centroid > 0).tolist():
+            block, term = names[tid][:2], names[tid][2:]
+            if term[:1] == "#":
+                if block == "w:" and not term.endswith("~") and "@" not in term:
+                    concepts.append((-centroid[tid], term[1:]))
+            elif term[:1] not in ("_", "="):
+                # Body and title are blocks of their own: a word of the titles counts twice.
+                entry = words.setdefault(term, [0.0, 0])
+                entry[0] += float(centroid[tid])
+                entry[1] = max(entry[1], int(used[tid]))
         central = int(np.argmax(matrix @ centroid))
-        title = self._titles.get(self.index.keys[cl.members[central]], "")
-        return ClusterLabel(tuple(words), title, tuple(concepts))
+        title = self._titles.get(keys[int(rows[central])], "")
+        return ClusterLabel(
+            tuple(keywords(((w, *e) for w, e in words.items()), int(rows.size), n_terms)),
+            title,
+            tuple(c for _w, c in sorted(concepts)[:3]),
+        )

@@ -10,7 +10,7 @@ panas?"), and a function is only a problem when a broken or degraded marker is n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from triage.engine.normalize import CLAUSE_END, QUESTION_END, fold, tokenize
@@ -18,6 +18,8 @@ from triage.engine.vocabulary import (
     BROKEN_MARKERS,
     CONCEPTS,
     DEGRADED_MARKERS,
+    FAMILIES,
+    GENERIC_SYMPTOMS,
     HEDGE_TAGS,
     HEDGE_WORDS,
     MARKER_WINDOW,
@@ -31,6 +33,8 @@ _NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian 
 # "bukan cuma panas", "not only hot": the symptom is there, and more.
 _NOT_ONLY = frozenset("cuma hanya only just saja".split())
 _SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
+# A family feature weighs this share of a concept's.
+FAMILY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,9 @@ class ConceptHit:
     """One concept found in a post.
 
     ``state`` is ``problem`` (counts for severity), ``negated``, ``hedged`` (asked about,
-    not reported), ``context`` (a function mentioned without a sign that it is broken) or
-    ``request`` (a suggestion). ``severity`` is what this hit contributes, or "".
+    not reported), ``context`` (a function mentioned without a sign that it is broken),
+    ``yielded`` (a generic symptom that describes a part named beside it) or ``request``
+    (a suggestion). ``severity`` is what this hit contributes, or "".
     """
 
     concept: str
@@ -191,7 +196,53 @@ def find_concepts(tokens: Sequence[str]) -> list[ConceptHit]:
             hits.append(ConceptHit(cid, concept.kind, "problem", "minor", term, start, marker))
         else:
             hits.append(ConceptHit(cid, concept.kind, "context", "", term, start))
-    return hits
+    return _parts_and_symptoms(hits, clauses)
+
+
+def _parts_and_symptoms(
+    hits: list[ConceptHit], clauses: list[tuple[int, int, bool]]
+) -> list[ConceptHit]:
+    """Read a named part and a symptom next to it in one clause together.
+
+    A generic symptom ("rusak", "tidak nyala") right after a part describes that part,
+    which the part's own hit reports: it adds nothing of its own ("yielded"). A part only
+    mentioned, with a specific symptom beside it ("speaker kresek", "kamera blur"), is
+    that part degraded: a minor problem of the part, so it matches "speaker rusak".
+    """
+    functions = [h for h in hits if h.kind == "function"]
+    if not functions:
+        return hits
+
+    def clause_of(hit: ConceptHit) -> int:
+        return next(lo for lo, hi, _ in clauses if lo <= hit.start <= hi)
+
+    def near(a: ConceptHit, b: ConceptHit) -> bool:
+        a_end, b_end = a.start + len(a.term.split()), b.start + len(b.term.split())
+        return clause_of(a) == clause_of(b) and (
+            0 <= b.start - a_end < MARKER_WINDOW or 0 <= a.start - b_end < MARKER_WINDOW
+        )
+
+    out = []
+    for hit in hits:
+        if hit.concept in GENERIC_SYMPTOMS and hit.state == "problem":
+            if any(f.start < hit.start and near(f, hit) for f in functions):
+                hit = replace(hit, state="yielded", severity="")
+        elif hit.kind == "function" and hit.state == "context":
+            symptom = next(
+                (
+                    h
+                    for h in hits
+                    if h.kind == "symptom"
+                    and h.state == "problem"
+                    and h.concept not in GENERIC_SYMPTOMS
+                    and near(hit, h)
+                ),
+                None,
+            )
+            if symptom is not None:
+                hit = replace(hit, state="problem", severity="minor", marker=symptom.term)
+        out.append(hit)
+    return out
 
 
 def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
@@ -212,6 +263,10 @@ def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
         else:
             continue
         features[name] = features.get(name, 0.0) + 1.0
+        family = FAMILIES.get(hit.concept)
+        if family and hit.state in ("problem", "hedged"):
+            name = "@" + family
+            features[name] = features.get(name, 0.0) + FAMILY_SHARE
     return features
 
 

@@ -20,12 +20,24 @@ They are the same in every trace, so they made unrelated crash reports look alik
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
-from triage.engine.vocabulary import GLOSSARY, PHRASES, SLANG
+from triage.engine.vocabulary import (
+    BROKEN_MARKERS,
+    CONCEPTS,
+    DEGRADED_MARKERS,
+    ESCALATION_TERMS,
+    GLOSSARY,
+    PHRASES,
+    SLANG,
+    STOPWORDS,
+)
 
 # Android release letters used in Xiaomi build codes (the first letter of the 7-letter code).
 ANDROID_LETTERS = {
@@ -115,11 +127,17 @@ _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _URL_WORD_RE = re.compile(r"[a-z0-9]{2,}")
 _URL_NOISE = frozenset({"http", "https", "www", "com", "org", "html", "htm", "php"})
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+_SPLIT_RE = re.compile(r"[\s-]+")
 _REDUP_RE = re.compile(r"\b([a-z]{3,})2\b")
 _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
 # Placeholders, words (with an apostrophe for "don't"), and clause ends (a comma too:
 # informal Indonesian strings clauses together with commas).
 _TOKEN_RE = re.compile(r"_[a-z]+_|[a-z0-9]+(?:'[a-z]+)?|[.!?;,]+|\n")
+
+# Informal writing splits the passive prefix off its verb ("di pakai" for "dipakai"), and
+# the stemmer reads both as "pakai": the standalone "di" (also a preposition, "di logo")
+# carries nothing the rules or the vectors need.
+_DROPPED = frozenset({"di"})
 
 # Tokens that end a clause (negation and markers do not reach across them).
 CLAUSE_END = "."
@@ -231,11 +249,190 @@ def parameterize(text: str) -> tuple[str, list[Param]]:
     return _PARAM_RE.sub(replace, text), params
 
 
+class _Lexicon(NamedTuple):
+    slang: dict[str, str]  # informal spelling -> standard form (indoNLP)
+    stem: Callable[[str], str]  # PySastrawi's stemmer
+    keep: frozenset[str]  # never stemmed: roots, stop words, the vocabulary's one-word terms
+    domain: frozenset[str]  # every word of the vocabulary (slang targets, glossary, concepts)
+    known: frozenset[str]  # what a colloquial form may stand for: roots and domain words
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    """The colloquial-Indonesian lexicon and the stemmer, with the word sets they need.
+
+    Loaded on first use (about 0.3 s): indoNLP's slang table (4,331 informal spellings
+    to their standard form, MIT) and PySastrawi's stemmer with its dictionary of 29,932
+    Indonesian root words (MIT). Our own SLANG and GLOSSARY come first: they know the
+    phone domain ("cas" is charging, not a Minang word). The vocabulary's one-word terms
+    keep their affix, which carries their meaning ("masukan" is a suggestion, "masuk" is
+    not).
+    """
+    from indoNLP.preprocessing import SLANG_DATA
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    stemmer = StemmerFactory().create_stemmer()
+    roots = frozenset(stemmer.delegatedStemmer.dictionary.words)
+    domain = frozenset(
+        w.rstrip("*")
+        for text in (*SLANG.values(), *GLOSSARY, *GLOSSARY.values(), *concept_terms())
+        for w in text.split()
+    )
+    single = {t.rstrip("*") for t in vocabulary_terms() if " " not in t.strip()}
+    keep = roots | frozenset(single) | STOPWORDS
+    return _Lexicon(dict(SLANG_DATA), stemmer.stem, keep, domain, roots | domain)
+
+
+def concept_terms() -> list[str]:
+    """Every term of every concept, as written in the vocabulary."""
+    return [term for concept in CONCEPTS for term in concept.terms]
+
+
+def vocabulary_terms() -> list[str]:
+    """Every phrase the rules match: concept terms, markers and escalation terms."""
+    return [
+        *concept_terms(),
+        *BROKEN_MARKERS,
+        *DEGRADED_MARKERS,
+        *(t.term for t in ESCALATION_TERMS),
+    ]
+
+
+def _zipf(word: str, language: str) -> float:
+    """How common a word is (wordfreq's Zipf scale: 3 is once per million words, 0 unseen)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language)
+
+
+def _english(word: str) -> bool:
+    """A common English word that is at least as common in English as in Indonesian:
+    "to", "make", "deleting" and "plugin" are English; "login" and "update" are loanwords
+    fans use in Indonesian too."""
+    english = _zipf(word, "en")
+    return english >= 3.0 and english >= _zipf(word, "id")
+
+
+# Colloquial verb prefixes and the initial sound they replace: "nyambung" <- "sambung",
+# "ngilang" <- "hilang", "ngedrop" <- "drop".
+_COLLOQUIAL_PREFIXES = (("nge", ""), ("ny", "s"), ("ny", "c"), ("ng", ""), ("ng", "h"))
+_PREFIXES = ("memper", "member", "menter", "meng", "meny", "peng", "peny", "mem", "men", "pem",
+             "pen", "ber", "ter", "per", "di", "ke", "se", "be", "te", "me", "pe")  # fmt: skip
+_SUFFIXES = ("kannya", "annya", "inya", "kan", "nya", "an", "i", "lah", "kah", "pun")
+_NASAL_INITIALS = "ptks"
+
+
+def _colloquial_root(word: str, known: frozenset[str]) -> str | None:
+    """The root of a colloquial verb form when it is a known word: "matiin" -> "mati",
+    "dimatiin" -> "mati", "ngedrop" -> "drop", "nyambung" -> "sambung", "ngilang" -> "hilang",
+    "rebootnya" -> "reboot" (a -nya on a word the stemmer does not know)."""
+    stems = [word]
+    for suffix in ("nya", "in"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stems.append(word[: -len(suffix)])
+    for stem in stems[1:] + stems[:1]:
+        candidates = [stem] if stem != word else []
+        for prefix, initial in (*_COLLOQUIAL_PREFIXES, ("di", ""), ("ke", ""), ("ter", "")):
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= 3:
+                candidates.append(initial + stem[len(prefix) :])
+        for candidate in candidates:
+            mapped = SLANG.get(candidate, candidate)
+            # A derived form is rarer than its root: "login" is not "log" + -in.
+            if mapped in known and _zipf(word, "id") < _zipf(mapped, "id"):
+                return mapped
+    return None
+
+
+def _affixed(word: str, root: str) -> bool:
+    """Is ``word`` ``root`` with Indonesian affixes only? The stemmer's guess is kept only
+    then, so it never cuts a loanword ("login" -> "log") or an English word."""
+    for prefix in ("", *_PREFIXES):
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        for suffix in ("", *_SUFFIXES):
+            if suffix and not rest.endswith(suffix):
+                continue
+            middle = rest[: len(rest) - len(suffix)]
+            # meN-/peN- drop the root's p, t, k or s: "memotret" is "potret".
+            if middle == root or (
+                prefix.endswith(("m", "n", "ng", "ny"))
+                and root[:1] in _NASAL_INITIALS
+                and middle == root[1:]
+            ):
+                return True
+    return False
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> dict[str, float]:
+    """Words a misspelling may be corrected to, with how common they are: Indonesian words
+    seen at least once per million words (wordfreq), and the vocabulary's own words."""
+    from wordfreq import get_frequency_dict
+
+    words = {w: math.log10(f) + 9 for w, f in get_frequency_dict("id").items() if f >= 1e-6}
+    for w in _lexicon().domain:
+        words.setdefault(w, 3.0)
+    return words
+
+
+def _corrected(word: str) -> str | None:
+    """The known word one edit away from an unknown word of five letters or more
+    ("berfugsi" -> "berfungsi", "bootlop" -> "bootloop"), if there is one: a word of the
+    vocabulary first, else the most common."""
+    if len(word) < 5 or not word.isalpha() or _zipf(word, "id") or _zipf(word, "en") >= 2.5:
+        return None
+    if word.endswith("nya") and len(word) >= 8:
+        return _corrected(word[:-3]) or None  # "kamranya": the word is "kamra"
+    known = _spelling()
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    domain = _lexicon().domain
+    found = [(e in domain, known[e], e) for e in edits if e in known and e != word]
+    # The phone domain's words first: "kamra" is "kamera" here, not "kamar".
+    return max(found)[2] if found else None
+
+
+def _standard(word: str) -> str:
+    """One informal Indonesian word in its standard root form, else unchanged."""
+    lexicon = _lexicon()
+    keep = lexicon.keep
+    if word in keep or word in GLOSSARY or "'" in word or _english(word):
+        return word
+    root = _colloquial_root(word, lexicon.known)
+    if root:
+        return root
+    fixed = _corrected(word)
+    if fixed:
+        word = SLANG.get(fixed, fixed)
+        if word in keep or word in GLOSSARY:
+            return word
+    stemmed = lexicon.stem(word)
+    return stemmed if stemmed != word and _affixed(word, stemmed) else word
+
+
 @lru_cache(maxsize=65536)
 def _slang(token: str) -> tuple[str, ...]:
+    """One raw token as standard words: our slang and glossary first, then the general
+    colloquial lexicon, colloquial affixes, and the Indonesian stemmer, each only for a
+    word that is not English."""
     token = _REPEAT_RE.sub(r"\1", token)
-    mapped = SLANG.get(token, token)
-    return tuple(GLOSSARY.get(word, word) for word in mapped.split())
+    if token in SLANG:
+        words = SLANG[token].split()
+    elif "'" in token or len(token) < 4 or _english(token):
+        # Short tokens are too often abbreviations of something else in technical text
+        # ("org", "cd", "py"); the fans' short forms are in SLANG.
+        words = [token]
+    else:
+        expanded = _SPLIT_RE.split(_lexicon().slang.get(token, token))
+        words = [_standard(SLANG.get(w, w)) for w in expanded if w]
+    return tuple(GLOSSARY.get(w, w) for w in words)
 
 
 def tokenize(text: str) -> list[str]:
@@ -253,7 +450,7 @@ def tokenize(text: str) -> list[str]:
             tokens.append(QUESTION_END if "?" in raw else CLAUSE_END)
         elif first == "?":
             tokens.append(QUESTION_END)
-        else:
+        elif raw not in _DROPPED:
             tokens.extend(_slang(raw))
     return tokens
 

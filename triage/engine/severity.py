@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 from triage.engine.concepts import ConceptHit, severity_rank
 
+# The first reason of a decision that no words of the post itself support.
+NO_WORDS = "no symptom words found"
+# Enough similarity, summed over neighbours that have words, to borrow their severity.
+NEIGHBOUR_EVIDENCE = 0.3
+# Neighbours less similar than this are not evidence at all.
+NEIGHBOUR_MIN = 0.2
+
 
 @dataclass(frozen=True)
 class SeverityDecision:
@@ -21,6 +28,11 @@ class SeverityDecision:
 
     level: str
     reasons: tuple[str, ...]
+
+    @property
+    def from_words(self) -> bool:
+        """Whether the post's own words decided it (else it is borrowed or a default)."""
+        return not (self.reasons and self.reasons[0].startswith(NO_WORDS))
 
 
 def _describe(hit: ConceptHit) -> str:
@@ -53,6 +65,26 @@ def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
                 reasons.append(text)
     else:
         level = "minor"
-        reasons.append("no symptom words found: minor by default")
+        reasons.append(f"{NO_WORDS}: minor by default")
     reasons += [f"'{h.term}' negated ({h.concept}): ignored" for h in negated]
     return SeverityDecision(level, tuple(reasons))
+
+
+def from_neighbours(
+    own: SeverityDecision, neighbours: Sequence[tuple[SeverityDecision, float]]
+) -> SeverityDecision:
+    """A post whose words name no symptom takes the severity of the most similar reports
+    whose words did (``(decision, similarity)`` pairs), weighted by similarity; with too
+    little evidence it stays minor. A post with words of its own keeps its decision."""
+    if own.from_words:
+        return own
+    weight: dict[str, float] = {}
+    for decision, similarity in neighbours:
+        if decision.from_words and similarity >= NEIGHBOUR_MIN:
+            weight[decision.level] = weight.get(decision.level, 0.0) + similarity
+    if sum(weight.values()) < NEIGHBOUR_EVIDENCE:
+        return own
+    level = max(weight, key=lambda lv: (weight[lv], severity_rank(lv)))
+    count = sum(1 for d, s in neighbours if d.from_words and s > 0 and d.level == level)
+    why = f"{NO_WORDS}: {level} like {count} similar report(s)"
+    return SeverityDecision(level, (why, *own.reasons[1:]))

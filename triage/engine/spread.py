@@ -1,8 +1,8 @@
 """How bad and how fast: the heat of a cluster and the spike test on hourly counts.
 
 Both are plain functions of numbers the pipeline reads from the database, so managers
-can read the formula (the admin shows :data:`HEAT_FORMULA`) and tests can feed them
-synthetic timelines.
+can read the formula (:data:`HEAT_FORMULA`, put in words by the console) and tests can
+feed them synthetic timelines.
 """
 
 from __future__ import annotations

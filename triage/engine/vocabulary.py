@@ -113,6 +113,12 @@ GLOSSARY: dict[str, str] = {
     "deleted": "terhapus", "erased": "terhapus", "wiped": "terhapus",
     "stuck": "stuck", "logo": "logo", "bootloop": "bootloop", "freeze": "hang",
     "freezes": "hang", "frozen": "hang", "hang": "hang", "hangs": "hang",
+    "dies": "mati", "died": "mati", "dying": "mati", "shut": "mati", "shuts": "mati",
+    "shutdown": "mati", "flicker": "kedip", "flickers": "kedip", "flickering": "kedip",
+    "blinking": "kedip", "ads": "iklan", "ad": "iklan", "advert": "iklan", "touch": "sentuh",
+    "slowly": "lemot", "heating": "panas", "overheats": "panas",
+    "record": "rekam", "recording": "rekam", "mic": "mic", "microphone": "mic",
+    "keyboard": "keyboard", "connect": "konek", "connection": "koneksi",
 }
 
 # Names of several words that must stay one token, so their words do not read as symptoms
@@ -133,6 +139,7 @@ STOPWORDS: frozenset[str] = ENGLISH_STOP_WORDS | frozenset(
     dalam oleh ya yg nya pun lah kah sih dong deh kok nih tuh loh lho kak gan min admin
     mohon tolong terima kasih halo hai selamat pagi siang sore malam bang bro sis om
     banget sangat sekali tersebut bagaimana apakah apa kenapa mengapa kapan hari
+    setelah telah sejak ketika sebelum sesudah saat pas
     """.split()
 )
 
@@ -166,7 +173,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("overheat", "symptom", "critical",
        "panas | kepanasan | cepat panas | terlalu panas | panas banget | anget | hangat | "
        "overheat* | over heat | heat up | heats up | heating | hot | too hot | very hot | "
-       "burning hot | suhu tinggi | suhu naik"),
+       "burning hot | suhu tinggi | suhu naik | "
+       "anget banget | panas sekali | mendidih | gets hot | running hot | thermal | "
+       "throttl*"),
     _c("battery_swelling", "symptom", "critical",
        "kembung | menggembung | gembung | mengembung | bengkak | membengkak | menggelembung | "
        "swell* | swollen | bulging | bulge* | puffy | puffed up | casing terangkat | "
@@ -187,14 +196,38 @@ CONCEPTS: tuple[Concept, ...] = (
        "mentok di logo | mentok logo | nyangkut di logo | restart terus | restart terus menerus | "
        "mati nyala terus | hidup mati terus | stuck on logo | stuck at logo | stuck on boot | "
        "stuck at boot | keeps restarting | keeps rebooting | restart loop | reboot loop | "
-       "fastboot terus | masuk fastboot | recovery terus | stuck on mi logo | stuck di fastboot"),
+       "fastboot terus | masuk fastboot | recovery terus | stuck on mi logo | stuck di fastboot | "
+       "muter logo | muter muter logo | muter terus logo | logo terus | cuma sampai logo | "
+       "sampai logo | reboot terus | nyala mati terus | hidup mati | nyala mati | mati hidup | "
+       "stuck boot | stuck at the logo | stuck on the logo | stuck on boot screen | gagal boot | "
+       "tidak bisa boot | tidak bisa masuk menu | tidak bisa masuk sistem | can't boot | "
+       "cannot boot | boot failure | masuk recovery | mode recovery | stuck recovery"),
     _c("dead_device", "symptom", "critical",
        "mati total | tidak bisa nyala | tidak mau nyala | tidak nyala | tidak bisa hidup | "
        "tidak mau hidup | tidak bisa dihidupkan | tidak bisa menyala | tidak menyala | "
        "mati mendadak tidak bisa nyala | matot | brick* | hardbrick | hard brick | "
        "won't turn on | will not turn on | doesn't turn on | does not turn on | "
        "can't turn on | cannot turn on | not turning on | won't power on | dead phone | "
-       "completely dead | totally dead | phone died | phone is dead | layar hitam total"),
+       "completely dead | totally dead | phone died | phone is dead | layar hitam total | "
+       "tidak berfungsi sama sekali | tidak fungsi sama sekali | tidak nyala sama sekali | "
+       "tidak hidup sama sekali | tidak bisa hidup sama sekali | mati sama sekali | "
+       "rusak total | does nothing at all | doesn't work at all | does not work at all | "
+       "tidak bisa on | tidak mau on | won't boot | doesn't boot | will not boot | "
+       "mati suri | tidak ada tanda kehidupan | no sign of life | bricked | "
+       "won't power up | no power | mati setelah update | mati habis update | "
+       "dead after update | died after update"),
+    # Broken, without saying which part: a problem of its own unless a part or function
+    # is named just before it ("kamera rusak" is the camera broken; see GENERIC_SYMPTOMS).
+    _c("broken", "symptom", "major",
+       "rusak | cacat | tidak berfungsi | tidak fungsi | tidak bisa dipakai | "
+       "tidak bisa digunakan | tidak dapat digunakan | tidak bisa dipake | retak | "
+       "bengkok | copot | jebol | pecah | hancur | broken | defective | cracked | unusable"),
+    # The box, not the device: a shipping complaint ("packing rusak", "segel rusak").
+    _c("packaging", "symptom", "minor",
+       "packing rusak | packingnya rusak | kemasan rusak | dus rusak | dusnya rusak | "
+       "box rusak | kardus rusak | segel rusak | segel terbuka | packing jelek | "
+       "packing kurang | kemasan penyok | dus penyok | box penyok | damaged box | "
+       "damaged packaging"),
     # --- major: a core function broken
     _c("calls", "function", "major",
        "telepon | telpon | nelpon | menelepon | panggilan | call* | dialer | volte | "
@@ -204,7 +237,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "sim | sim card | kartu sim | simcard | provider | operator | data seluler | mobile data"),
     _c("charging", "function", "major",
        "cas | charger | charging | isi daya | mengisi daya | pengisian | fast charging | "
-       "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c"),
+       "fast charge | turbo charge | hypercharge | port usb | port type c | usb c | type c | "
+       "ngecas | ngisi | isi ulang | colokan | charging port | port cas | kabel cas"),
     _c("camera", "function", "major",
        "kamera | camera | kamera depan | kamera belakang | front camera | rear camera | "
        "selfie | ultrawide | ultra wide | lensa | lens"),
@@ -231,10 +265,13 @@ CONCEPTS: tuple[Concept, ...] = (
        "layar tidak bisa disentuh | touch not working | unresponsive touch | "
        "screen unresponsive | pencet sendiri | klik sendiri | ketik sendiri | "
        "buka aplikasi sendiri | touches by itself | taps by itself | types by itself | "
-       "registers touches | phantom touch* | random touches"),
+       "registers touches | phantom touch* | random touches | "
+       "gerak sendiri | layar gerak sendiri | kepencet sendiri | ketekan sendiri | "
+       "touch sendiri | touch error | touch eror"),
     _c("screen_flicker", "symptom", "major",
        "layar kedip | layar berkedip | layar kedip kedip | layar flicker | "
-       "screen flicker* | display flicker* | screen blinking | flicker* | kedip kedip"),
+       "screen flicker* | display flicker* | screen blinking | flicker* | kedip kedip | "
+       "kedap kedip | kelap kelip | berkedip kedip | layar kelip"),
     _c("black_screen", "symptom", "major",
        "layar hitam | layar gelap | layar blank | black screen | blank screen | "
        "screen went black | screen goes black"),
@@ -242,7 +279,10 @@ CONCEPTS: tuple[Concept, ...] = (
        "restart sendiri | reboot sendiri | mati sendiri | mati mendadak | tiba tiba mati | "
        "tiba tiba restart | random restart | random reboot | restarts by itself | "
        "reboots by itself | turns off by itself | shuts down | shut down randomly | "
-       "sudden shutdown | random shutdown"),
+       "sudden shutdown | random shutdown | "
+       "restart tiba tiba | reboot tiba tiba | sering restart | suka restart | "
+       "auto restart | auto reboot | restart otomatis | shuts off | turns off randomly | "
+       "restarts randomly | reboots randomly | keeps shutting down | keeps turning off"),
     _c("no_sim", "symptom", "major",
        "sim tidak terbaca | sim tidak terdeteksi | sim tidak kebaca | sim tidak kedetek | "
        "kartu sim tidak terbaca | kartu sim tidak kebaca | no sim | no sim card | "
@@ -257,21 +297,39 @@ CONCEPTS: tuple[Concept, ...] = (
        "cuma bertahan | hanya bertahan | tidak tahan lama | tidak awet | cepat drop | "
        "baterai tidak tahan | doesn't last | does not last | barely lasts | "
        "battery draining | battery drains | drains fast | battery life | sot | "
-       "screen on time | dies quickly | dies fast"),
+       "screen on time | dies quickly | dies fast | "
+       "cepat lowbat | lowbat | low bat | baterai bocor | persen cepat turun | "
+       "cepat turun | battery dies | battery health | kesehatan baterai | drains quickly | "
+       "drains overnight | boros banget"),
     _c("lag", "symptom", "minor",
        "lag | lemot | lelet | lambat | patah patah | ngadat | hang | freeze | "
        "frozen | freezing | stutter* | slow | sluggish | laggy | frame drop | fps drop | "
-       "fps turun | tersendat | macet | delay"),
+       "fps turun | tersendat | macet | delay | "
+       "ngelemot | berat | loading lama | lama loading | lama buka | jank | choppy | "
+       "stutters | macet macet"),
     _c("app_crash", "symptom", "minor",
        "force close | fc | keluar sendiri | aplikasi keluar | tertutup sendiri | crash* | "
        "not responding | tidak merespon | stopped working | berhenti sendiri | "
-       "keeps stopping | terus berhenti"),
+       "keeps stopping | terus berhenti | "
+       "close sendiri | ke close | keclose | aplikasi tertutup | keluar tiba tiba | "
+       "crash terus | app closes | force stop | berhenti bekerja | telah berhenti | "
+       "has stopped | keeps closing"),
     _c("glitch", "symptom", "minor",
-       "bug | glitch* | error | eror | "
-       "tidak muncul | notifikasi telat | notif telat | notif tidak muncul | "
-       "notification delay | delayed notification | notifications late | blur | buram | "
-       "burem | tidak fokus | out of focus | blurry | noise | pecah | grainy | "
+       "bug | glitch* | error | eror | suara pecah | gambar pecah | foto pecah | "
+       "video pecah | kresek | krasak krusuk | crackl* | distort* | "
+       "tidak muncul | blur | buram | "
+       "burem | tidak fokus | out of focus | blurry | noise | grainy | "
        "animasi patah | icon hilang | ikon hilang | tampilan berantakan | ui bug"),
+    _c("notification", "symptom", "minor",
+       "notifikasi telat | notif telat | notif tidak muncul | notif tidak masuk | notif delay | "
+       "notif baru masuk | notifikasi tidak muncul | notifikasi tidak masuk | "
+       "notifikasi baru masuk | notification delay | delayed notification | "
+       "notifications late | no notifications | notifications don't show | "
+       "notifications not showing"),
+    # Advertising pushed by the system or its apps.
+    _c("ads", "symptom", "minor",
+       "iklan | banyak iklan | iklan muncul | popup iklan | pop up iklan | ads | adware | "
+       "advertisement | pop up ads | popup ads"),
     # --- suggestions
     _c("feature_request", "request", "suggestion",
        "saran | usul | usulan | masukan | request | req | tambah fitur | tambahkan fitur | "
@@ -286,6 +344,24 @@ CONCEPTS: tuple[Concept, ...] = (
        "please remove | remove ads | remove the ads | hapus iklan | hilangkan iklan | "
        "tanpa iklan | no ads | option to | opsi untuk | please allow | allow us to"),
 )
+
+# Neighbouring concepts that one problem shows as, in different posts: "won't turn on",
+# "boot loop" and "restarts by itself" after one update are one wave. A post reporting a
+# concept also gets its family as a weaker shared feature.
+FAMILIES: dict[str, str] = {
+    "bootloop": "power", "dead_device": "power", "random_restart": "power",
+    "black_screen": "screen", "green_line": "screen", "ghost_touch": "screen",
+    "screen_flicker": "screen", "display": "screen",
+    "battery_drain": "battery", "charging": "battery",
+    "overheat": "heat", "battery_swelling": "heat", "fire_smoke": "heat",
+    "signal": "network", "no_sim": "network", "calls": "network",
+    "lag": "performance", "app_crash": "performance",
+}  # fmt: skip
+
+# Symptoms that name no part: with a part or function named just before them in the
+# clause ("mic tidak nyala", "kamera rusak") they tell how that part failed, not that the
+# device is dead or broken.
+GENERIC_SYMPTOMS: frozenset[str] = frozenset({"broken", "dead_device"})
 
 # A negation within NEGATION_WINDOW tokens before a symptom cancels it ("tidak panas").
 NEGATORS: frozenset[str] = frozenset(
@@ -304,7 +380,8 @@ BROKEN_MARKERS: list[str] = (
     "didn't | broken | dead | fail* | stopped | stops | lost | drops | dropping | keeps dropping | "
     "disconnect* | not working | doesn't work | does not work | stopped working | "
     "not detected | unable | crash* | force close | keluar sendiri | tertutup sendiri | "
-    "closes | freezes | ngeblank | kebaca | tidak kebaca | tidak kedetek | isn't detected"
+    "closes | freezes | ngeblank | kebaca | tidak kebaca | tidak kedetek | isn't detected | "
+    "pecah | retak | patah | cacat | copot | jebol | hancur | cracked | bengkok"
 ).split("|")
 DEGRADED_MARKERS: list[str] = (
     "lambat | lemot | lelet | kurang | agak | kadang | kadang kadang | suka | sering | "
@@ -334,42 +411,65 @@ def _e(category: str, weight: float, terms: str) -> tuple[EscalationTerm, ...]:
 
 
 ESCALATION_TERMS: tuple[EscalationTerm, ...] = (
-    *_e("anger", 0.35,
+    # Anger raises heat but is not by itself a sign of going public. "parah" ("bad") is
+    # left out: fans use it for symptoms ("lag parah").
+    *_e("anger", 0.3,
         "kecewa | kecewa berat | sangat kecewa | mengecewakan | marah | kesal | kesel | "
-        "jengkel | parah | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
+        "jengkel | payah | sampah | zonk | rugi | nyesel | menyesal | kapok | "
         "ampas | bobrok | jelek banget | tidak becus | tidak profesional | "
         "percuma | tidak guna | tidak berguna | kurang ajar | rese | hadeh | capek | "
-        "bintang 1 | nyesal | menyesal beli | kecewa parah | parah banget | "
+        "bintang 1 | nyesal | menyesal beli | "
         "disappointed | angry | furious | frustrated | terrible | worst | horrible | "
         "garbage | trash | useless | unacceptable | ridiculous | never again | regret"),
-    *_e("anger", 0.5,
+    *_e("anger", 0.4,
         "penipuan | penipu | tipu | bohong | scam | fraud | anjing | anjir | bangsat | "
         "brengsek | tai | wtf | shit"),
     *_e("unanswered", 0.5,
         "tidak ada respon | belum ada respon | tidak direspon | belum direspon | "
+        "tidak respon | tidak merespon | no respon | tidak di respon | tidak di balas | "
+        "tidak di tanggapi | tidak dtanggapi | tidak ada balasan | belum ada balasan | "
         "tidak dibalas | belum dibalas | tidak ada tanggapan | belum ada tanggapan | "
-        "tidak ditanggapi | belum ditanggapi | dicuekin | dikacangin | diabaikan | "
+        "tidak ditanggapi | belum ditanggapi | tidak tanggap | dicuekin | dikacangin | "
+        "diabaikan | cuma di read | cuma diread | di read saja | dibaca saja | "
         "tidak ada jawaban | belum ada jawaban | tidak ada solusi | belum ada solusi | "
+        "tidak ada kejelasan | belum ada kejelasan | tidak ada tanggung jawab | "
+        "tidak bertanggung jawab | tidak mau tanggung jawab | "
         "no response | no reply | no answer | no one answers | nobody answers | ignored | "
         "still no fix | still waiting | masih menunggu | nunggu terus | sampai kapan | "
-        "berkali kali | kesekian kali | lagi lagi | udah lapor | sudah lapor | "
-        "sudah komplain | sudah complain | sudah ke service center | again and again | "
-        "several times | many times"),
-    *_e("public", 0.5,
+        "kesekian kali | udah lapor | sudah lapor | "
+        "sudah komplain | sudah complain | sudah ke service center | again and again"),
+    # How long it has lasted ("udah 3 hari" is read by a pattern in escalation.py).
+    *_e("waiting", 0.3,
+        "sampai sekarang | sampai saat ini | hingga sekarang | hingga kini | "
+        "sampai hari ini | berhari hari | berminggu minggu | dari kemarin | sejak kemarin | "
+        "sejak komplain | for days | for weeks | until now | still nothing"),
+    # Telling others not to buy: a warning, not yet going public.
+    *_e("warning", 0.3,
         "jangan beli | jangan pernah beli | jangan ada yang beli | tidak rekomendasi | "
-        "tidak recommended | not recommended | do not buy | don't buy | avoid"),
+        "tidak rekomen | tidak recommended | tidak recommend | not recommended | "
+        "do not buy | don't buy | avoid"),
+    # Asking for money back: serious once it is refused or ignored (with "unanswered").
+    *_e("demand", 0.3,
+        "refund | uang kembali | uang saya kembali | kembalikan uang | balikin uang | "
+        "ganti rugi | money back"),
     *_e("public", 0.8,
-        "viral | viralkan | viralin | sebar | sebarkan | spill | medsos | media sosial | "
-        "twitter | tiktok | instagram | facebook | youtube | review jelek | "
-        "media | wartawan | berita | koran | news | press | journalist | social media | "
-        "go public | post on twitter"),
+        "viral | viralkan | viralin | spill | media massa | wartawan | berita | koran | "
+        "jurnalis | journalist | go public | bawa ke media | lapor media | masuk berita"),
+    # A social network named is a mention ("nonton youtube", "IG doang"); with a verb of
+    # publishing in the same post it is a threat to go public.
+    *_e("channel", 0.0,
+        "medsos | media sosial | sosmed | social media | twitter | tiktok | instagram | "
+        "facebook | youtube | threads | forum lain | grup"),
+    *_e("publish", 0.0,
+        "sebar | sebarkan | posting | post | upload | unggah | bikin video | bikin review | "
+        "review jelek | share | bagikan | laporkan | laporin | kasih tahu semua | tag"),
     *_e("legal", 1.0,
         "ylki | bpsk | lapor polisi | polisi | pengacara | somasi | gugat | tuntut | "
-        "jalur hukum | hukum | konsumen | perlindungan konsumen | kemendag | "
-        "lawyer | sue | lawsuit | legal action | consumer protection | refund | "
-        "uang kembali | ganti rugi | class action"),
+        "jalur hukum | perlindungan konsumen | lembaga konsumen | lembaga perlindungan | "
+        "kemendag | ojk | lawyer | sue | lawsuit | legal action | consumer protection | "
+        "class action"),
 )
 
 # Severity concepts that count as safety words for escalation.
 SAFETY_CONCEPTS: frozenset[str] = frozenset({"overheat", "battery_swelling", "fire_smoke"})
-SAFETY_WEIGHT = 0.6
+SAFETY_WEIGHT = 0.3

@@ -1,17 +1,17 @@
-"""The open alerts shown at the top of every admin page for staff who may see them."""
+"""The open alerts, summed up at the top of every admin page for staff who may see them:
+how many, and the newest one, linked to the list."""
 
 from django import template
 
-from triage.models import Alert
+from triage import selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/triage/open_alerts.html", takes_context=True)
-def open_alerts(context):
+@register.inclusion_tag("admin/triage/alert_summary.html", takes_context=True)
+def alert_summary(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.has_perm("triage.view_alert"):
-        return {"alerts": []}
-    alerts = list(Alert.objects.filter(closed_at=None).select_related("cluster", "product")[:5])
-    return {"alerts": alerts}
+        return {"alerts": None}
+    return {"alerts": selectors.open_alerts(limit=1)}

@@ -1,4 +1,4 @@
-"""``manage.py triage_eval duplicates|clusters --data FILE.jsonl``: measure the engine.
+"""``manage.py triage_eval duplicates|clusters --data FILE [--baseline tfidf]``: measure the engine.
 
 A thin wrapper: the evaluation lives in ``triage.engine.evaluate`` so it also runs without
 Django (``python -m triage.engine.evaluate``). The figures are the last line of output, one
@@ -18,11 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("task", choices=("duplicates", "clusters"))
         parser.add_argument("--data", required=True, help="JSON Lines file of labelled reports")
+        parser.add_argument(
+            "--baseline",
+            choices=("tfidf",),
+            help="duplicates only: rank with plain TF-IDF instead of the engine",
+        )
 
     def handle(self, *args, **options):
         try:
             rows = read_jsonl(options["data"])
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read {options['data']}: {exc}") from exc
-        run = run_duplicates if options["task"] == "duplicates" else run_clusters
-        self.stdout.write(json.dumps(run(rows), ensure_ascii=False))
+        if options["task"] == "duplicates":
+            result = run_duplicates(rows, baseline=options["baseline"])
+        elif options["baseline"]:
+            raise CommandError("--baseline applies to duplicates only")
+        else:
+            result = run_clusters(rows)
+        self.stdout.write(json.dumps(result, ensure_ascii=False))

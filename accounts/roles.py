@@ -2,7 +2,18 @@
 
 A data migration creates the groups; ``sync_role_permissions`` runs after every
 ``migrate`` so that models added later (triage, moderation) grant their permissions
-too. Grants are additive: a permission an admin gave by hand is never removed.
+too. The sync is exact: a role group holds what is listed here and nothing else, so a
+grant removed from this list is revoked from every existing database at the next
+``migrate``, and a permission added to a role group by hand does not survive it (give
+extra rights to a person, or to a group of its own, never to a role).
+
+Least privilege, checked against what each role's screens use:
+- fan: signs up and posts on the forum; no admin, no API. The grants describe the role
+  (the forum checks sign-in, verification and suspension, not these permissions).
+- community manager (staff): moderation, the catalog, the triage console and webhooks
+  in the admin. ``accounts.change_user`` is for suspending and deactivating fans and
+  correcting a display name; accounts.admin limits it to exactly that.
+- engineer (not staff): the API feed only, reading clusters and writing their status.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -33,10 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("forum", "view_flag"),
         ("forum", "change_flag"),
         ("forum", "view_moderationaction"),
-        ("forum", "add_moderationaction"),
         ("forum", "view_screenshot"),
-        ("forum", "view_metoo"),
-        ("forum", "view_follow"),
         ("triage", "view_cluster"),
         ("triage", "change_cluster"),
         ("triage", "view_alert"),
@@ -56,7 +64,6 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("triage", "view_mergerecord"),
         ("triage", "add_mergerecord"),
         ("triage", "change_mergerecord"),
-        ("triage", "view_threadtriage"),
         ("triage", "change_threadtriage"),
     ],
     ENGINEER: [
@@ -68,7 +75,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 
 
 def sync_role_permissions(sender=None, apps=None, using="default", **kwargs) -> None:
-    """Create the role groups if missing and grant each its permissions."""
+    """Create the role groups if missing and give each exactly its permissions."""
     from django.apps import apps as global_apps
 
     if apps is None:
@@ -89,4 +96,4 @@ def sync_role_permissions(sender=None, apps=None, using="default", **kwargs) -> 
             wanted |= Permission.objects.using(using).filter(
                 content_type__app_label=app_label, codename=codename
             )
-        group.permissions.add(*wanted)
+        group.permissions.set(wanted)

@@ -15,11 +15,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
 }
-# Tables align columns with style="text-align: ..."; nothing else of CSS is kept.
-ALLOWED_STYLES = {"text-align"}
+# Tables align columns with a class, not style="text-align: ...": the Content-Security-
+# Policy allows no inline style (static/css/tanggap.css has the three classes).
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -31,7 +30,16 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable("image")
+    md.core.ruler.push("align_classes", _align_classes)
     return md
+
+
+def _align_classes(state) -> None:
+    """Turn a table cell's style="text-align:right" into class="align-right"."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and (style := token.attrGet("style")):
+            del token.attrs["style"]
+            token.attrSet("class", "align-" + style.partition(":")[2].strip())
 
 
 def render(source: str) -> str:
@@ -44,8 +52,11 @@ def render(source: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
-        filter_style_properties=ALLOWED_STYLES,
-        allowed_classes={"code": {"language-" + lang for lang in _CODE_LANGUAGES}},
+        allowed_classes={
+            "code": {"language-" + lang for lang in _CODE_LANGUAGES},
+            "th": ALIGN_CLASSES,
+            "td": ALIGN_CLASSES,
+        },
         strip_comments=True,
     )
 

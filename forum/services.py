@@ -625,8 +625,14 @@ def move_thread(*, moderator: User, thread: Thread, product: Product, reason: st
 
 @transaction.atomic
 def suspend_user(*, moderator: User, user: User, days: int, reason: str) -> None:
-    """Suspend a user from posting for ``days`` days (0 lifts a suspension)."""
+    """Suspend a user from posting for ``days`` days (0 lifts a suspension).
+
+    Only a superuser suspends a staff account: managers moderate fans, not each other."""
     reason = _require_reason(reason)
+    if (user.is_staff or user.is_superuser) and not moderator.is_superuser:
+        raise ForumError(
+            _("Only an administrator can suspend a staff account."), code="staff_target"
+        )
     until = timezone.now() + timedelta(days=days) if days > 0 else None
     User.objects.filter(pk=user.pk).update(suspended_until=until)
     user.suspended_until = until

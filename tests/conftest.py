@@ -1,8 +1,9 @@
 """Shared fixtures, and the rule that CI never skips a test whose service is missing.
 
-Tests marked ``browser`` need Debian's Chromium, ``broker`` a Redis broker, ``postgres``
-a PostgreSQL database. Where the service is missing they are skipped on a newcomer's
-machine, but fail under ``CI=true`` so that a green CI means they really ran.
+Tests marked ``browser`` need Debian's Chromium, ``broker`` a Redis broker, ``redis`` the
+redis-server program (to start a private Redis), ``postgres`` a PostgreSQL database.
+Where the service is missing they are skipped on a newcomer's machine, but fail under
+``CI=true`` so that a green CI means they really ran.
 """
 
 import contextlib
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,6 +56,8 @@ def _services(request):
         _missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     if request.node.get_closest_marker("broker") and not _reachable(BROKER_URL):
         _missing(f"no broker answers at {BROKER_URL}")
+    if request.node.get_closest_marker("redis") and not shutil.which("redis-server"):
+        _missing("redis-server not found (apt-get install -y redis-server)")
     if request.node.get_closest_marker("postgres") and not settings.IS_POSTGRES:
         pytest.skip("PostgreSQL only: runs when DATABASE_URL points at PostgreSQL")
 
@@ -138,18 +142,32 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@contextlib.contextmanager
-def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | None = None):
-    """Start a real Celery worker, stopped by its PID at the end; yields its queue.
+@dataclass
+class Worker:
+    queue: str
+    process: subprocess.Popen
 
-    The queue is private to this worker and becomes the producer's default while it runs,
-    so tasks queued by the code under test (``.delay()``) reach it and no other worker
-    steals them. On PostgreSQL the worker uses the test database.
+
+@contextlib.contextmanager
+def start_worker(
+    broker_url: str = BROKER_URL,
+    *,
+    beat: bool = False,
+    env: dict | None = None,
+    queue: str | None = None,
+):
+    """Start a real Celery worker, stopped by its PID at the end; yields it (its queue and
+    process, for a test that kills it).
+
+    The queue is private to this worker (unless ``queue`` names one, e.g. the queue of a
+    worker that was killed) and becomes the producer's default while it runs, so tasks
+    queued by the code under test (``.delay()``) reach it and no other worker steals
+    them. On PostgreSQL the worker uses the test database.
     """
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **worker_env(broker_url), **(env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 (closed in finally)
+    log = open(ARTIFACTS / f"worker-{queue}.log", "a")  # noqa: SIM115 (closed in finally)
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
                "-Q", queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle",
                "--loglevel=INFO"]  # fmt: skip
@@ -168,7 +186,7 @@ def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | 
         ):
             if worker.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the worker did not start; see {log.name}")
-        yield queue
+        yield Worker(queue, worker)
     finally:
         celery_app.conf.task_default_queue = default_queue
         worker.send_signal(signal.SIGTERM)
@@ -178,6 +196,43 @@ def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | 
             worker.kill()
             worker.wait()
         log.close()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a private server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(port: int):
+    """A Redis of the test's own on ``port``, so that the test can stop and start it."""
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def run_worker(broker_url: str = BROKER_URL, *, beat: bool = False, env: dict | None = None):
+    """start_worker, yielding only the worker's private queue."""
+    with start_worker(broker_url, beat=beat, env=env) as worker:
+        yield worker.queue
 
 
 @pytest.fixture

@@ -58,14 +58,27 @@ def test_healthz_reports_the_database(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, settings):
+def test_healthz_says_degraded_but_stays_in_service_when_the_broker_is_down(client, settings):
+    # Posts are still saved (the sweeper triages them once the broker is back), and a 503
+    # would make the load balancer drop every web process at once.
     settings.BROKER_CONFIGURED = True
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = json.loads(response.content)
-    assert body["database"] == "ok"
+    assert body["status"] == "degraded" and body["database"] == "ok"
     assert body["broker"].startswith("error")
+
+
+def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+    from config import views
+
+    def refused():
+        raise ConnectionError
+
+    monkeypatch.setattr(views, "_check_database", refused)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"].startswith("error")
 
 
 def test_unknown_page_is_a_translated_404_not_a_500(client):
@@ -87,3 +100,14 @@ def test_gunicorn_warms_the_app_in_the_master_and_freezes_its_heap():
     finally:
         gc.unfreeze()
     assert "-c config/gunicorn.py" in (settings.BASE_DIR / "Procfile").read_text()
+
+
+def test_proxy_and_cache_settings_come_from_the_environment():
+    printed = manage(
+        "shell", "--verbosity", "0", "-c",
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.CACHES['default']['BACKEND'])",
+        DJANGO_DEBUG="true", TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+        CACHE_URL="redis://127.0.0.1:6379/11",
+    )  # fmt: skip
+    assert printed.stdout.split() == ["1", "X-Real-IP", "config.cache.FailSafeRedisCache"]

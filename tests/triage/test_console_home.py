@@ -220,8 +220,8 @@ def test_the_cluster_page_costs_the_same_whatever_its_history(
     page = f"{QUEUE}{camera.pk}/change/"
     ReplyTemplate.objects.create(name="t", body_id="x", body_en="y")
     cost = _count_queries(client, page)
-    for n, problem in enumerate(("sinyal hilang no service", "baterai kembung parah")):
-        other = cluster_of(post(f"Lain {n}", problem))
+    for title, problem in (("Sinyal", "sinyal hilang no service"), ("Baterai", "baterai kembung")):
+        other = cluster_of(post(title, problem))
         services.open_alert(Alert.Kind.SPIKE, cluster=other, data=SPIKE)
         record = services.merge_clusters(camera, other, actor=manager, note="sama")
         services.unmerge(record, actor=manager)

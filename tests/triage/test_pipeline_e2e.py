@@ -5,10 +5,8 @@ worker triages them from the queue; spikes, regressions and the sweeper are driv
 through the same tasks beat would run.
 """
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from forum.models import Thread
-from tests.conftest import run_worker, worker_env
+from tests.conftest import free_port, redis_server, run_worker, worker_env
 from tests.triage.reports import A55, EXPECTED_SEVERITY, REPORTS, RN13P
 from triage import services, tasks
 from triage.models import Alert, Cluster, ClusterStatus, ThreadTriage, TriageEvent
@@ -164,37 +162,8 @@ def test_a_task_that_runs_twice_changes_nothing(phones, tmp_path, celery_worker_
     assert Cluster.objects.count() == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def redis_server(port):
-    """A Redis of this test's own, so the test can have it stopped and started."""
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.1)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def test_threads_posted_while_the_broker_is_down_are_triaged_once_when_it_is_back(phones, tmp_path):
-    broker = f"redis://127.0.0.1:{_free_port()}/0"
+    broker = f"redis://127.0.0.1:{free_port()}/0"
     rows = [
         {
             "external_id": f"down-{n}",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0004_search_terms'),
+        ('forum', '0005_search_terms'),
     ]
 
     operations = [

@@ -63,7 +63,7 @@ def old_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forum", "0003_search_triggers")]
+    dependencies = [("forum", "0004_table_alignment_classes")]
 
     operations = [
         migrations.AddField(

@@ -65,6 +65,15 @@ class User(AbstractUser):
         default=True,
         help_text=_("One email a day with what happened in the threads you follow."),
     )
+    email_status = models.BooleanField(
+        _("email me when a problem I follow changes status"),
+        default=True,
+        db_default=True,
+        help_text=_("For example when it is forwarded to engineering or fixed in an update."),
+    )
+    email_replies = models.BooleanField(
+        _("email me replies to my own threads"), default=False, db_default=False
+    )
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

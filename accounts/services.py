@@ -54,3 +54,10 @@ def ensure_demo_accounts() -> list[tuple[str, str, bool]]:
             )
         rows.append((role or "admin", email, not exists))
     return rows
+
+
+def stop_mail(user: User) -> None:
+    """Stop every mail a fan gets about threads: status changes, replies, the digest."""
+    User.objects.filter(pk=user.pk).update(
+        email_status=False, email_replies=False, email_digest=False
+    )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forum import uploads
-from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Flag, Kind, Product
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Flag, Kind, Product, Status
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -54,20 +54,23 @@ class _PostingForm(forms.Form):
 
 
 class ThreadForm(_PostingForm):
-    product = forms.ModelChoiceField(
+    product = forms.TypedChoiceField(
         label=_("Device"),
-        queryset=Product.objects.none(),
-        empty_label=_("Choose your device"),
-        error_messages={"invalid_choice": _("Choose a device from the list.")},
+        coerce=int,
+        error_messages={
+            "invalid_choice": _("Choose a device from the list."),
+            "required": _("Choose your device."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Kind.choices, initial=Kind.PROBLEM, widget=forms.RadioSelect
     )
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         min_length=5,
         help_text=_("Say what goes wrong, e.g. “Battery drains overnight after update”."),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=Kind.choices, initial=Kind.PROBLEM, widget=forms.RadioSelect
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
     )
     firmware = forms.CharField(
         label=_("Firmware / OS version"),
@@ -89,9 +92,16 @@ class ThreadForm(_PostingForm):
         help_text=_("Read aloud to people who cannot see the images."),
     )
 
-    def __init__(self, *args, products=None, **kwargs):
+    def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products if products is not None else Product.objects
+        # Grouped by brand: [(brand, [(id, name), ...]), ...] (selectors.product_choices).
+        self.fields["product"].choices = [("", _("Choose your device")), *products]
+
+    def clean_product(self) -> Product:
+        product = Product.objects.filter(pk=self.cleaned_data["product"]).first()
+        if product is None:
+            raise ValidationError(_("Choose a device from the list."), code="invalid_choice")
+        return product
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -109,6 +119,7 @@ class ThreadEditForm(_PostingForm):
 
 
 class ReplyForm(_PostingForm):
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     body = _body_field(_("Your reply"))
     firmware = forms.CharField(
         label=_("Firmware / OS version (optional)"),
@@ -139,4 +150,20 @@ class FlagForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The search page: words, and the filters that narrow them (all optional)."""
+
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    product = forms.TypedChoiceField(
+        label=_("Device"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped by brand, as the catalog is: [(brand, [(id, name), ...]), ...].
+        self.fields["product"].choices = [("", _("All devices")), *products]

@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -41,7 +42,8 @@ class Product(models.Model):
     )
 
     class Meta:
-        ordering = ["brand", "marketing_name"]
+        # Case-insensitive: makers write "realme" and "vivo" in lower case.
+        ordering = [Lower("brand"), Lower("marketing_name")]
         verbose_name = _("product")
         verbose_name_plural = _("products")
 
@@ -80,6 +82,17 @@ class Status(models.TextChoices):
 
 
 VISIBLE = Q(is_deleted=False, is_hidden=False)
+# Columns only search reads, per model (see ForumManager).
+SEARCH_FIELDS = {
+    "Thread": ("search_vector", "search_title", "search_body"),
+    "Post": ("search_vector", "search_body"),
+}
+
+
+def _search_terms_field(label):
+    # Filled by the services through forum.textsearch; see Thread's docstring. The
+    # database default lets rows written without it (older code, raw loaders) in.
+    return models.TextField(label, blank=True, default="", db_default="", editable=False)
 
 
 class ForumQuerySet(models.QuerySet):
@@ -89,11 +102,11 @@ class ForumQuerySet(models.QuerySet):
 
 
 class ForumManager(models.Manager.from_queryset(ForumQuerySet)):
-    """Never loads ``search_vector``: it is large, only the database reads it, and a
-    save of a loaded-but-stale vector would undo the trigger's work."""
+    """Never loads the search columns: they are large, only search reads them (in the
+    database), and a save of a loaded-but-stale vector would undo the trigger's work."""
 
     def get_queryset(self):
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer(*SEARCH_FIELDS.get(self.model.__name__, ()))
 
 
 class Thread(models.Model):
@@ -108,8 +121,10 @@ class Thread(models.Model):
     Counters are denormalised and maintained by the services with F() expressions:
     ``reply_count`` (visible replies), ``me_too_count`` (MeToo rows) and
     ``last_activity_at`` (creation, then each reply). A bulk loader that bypasses the
-    services must set them itself. ``search_vector`` is filled by a database trigger
-    on PostgreSQL (so bulk inserts are indexed too) and stays NULL on SQLite.
+    services must set them itself. ``search_title`` and ``search_body`` hold the terms
+    search matches on (``forum.textsearch.document_terms`` of the title and the opening
+    post): the services fill them, and a loader must too. ``search_vector`` is built
+    from them by a database trigger on PostgreSQL and stays NULL on SQLite.
     ``body_html`` caches the sanitised rendering of ``body``; when empty it is rendered
     on read, so loaders may leave it blank.
     """
@@ -169,6 +184,8 @@ class Thread(models.Model):
         blank=True,
         related_name="+",
     )
+    search_title = _search_terms_field(_("search terms of the title"))
+    search_body = _search_terms_field(_("search terms of the post"))
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ForumManager()
@@ -230,6 +247,14 @@ class Post(models.Model):
         related_name="posts",
     )
     external_author = models.CharField(_("external author"), max_length=100, blank=True)
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     body = models.TextField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     firmware = models.CharField(_("firmware / OS version"), max_length=80, blank=True)
@@ -242,6 +267,7 @@ class Post(models.Model):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     is_deleted = models.BooleanField(_("deleted by author"), default=False)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    search_body = _search_terms_field(_("search terms of the post"))
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ForumManager()
@@ -337,11 +363,28 @@ class MeToo(models.Model):
 
 
 class Follow(models.Model):
-    """A fan following a thread: they are notified of replies and status changes."""
+    """How closely a fan follows a thread (no row: only mentions reach them).
+
+    Watching: every reply and every status change. Normal: status changes, and replies
+    to their own posts or mentions. Muted: nothing at all, not even mentions. Reporting,
+    replying and "me too" make a fan watch a thread; they choose another level on it.
+    """
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", _("Watching")
+        NORMAL = "normal", _("Normal")
+        MUTED = "muted", _("Muted")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    level = models.CharField(
+        _("notifications"),
+        max_length=10,
+        choices=Level.choices,
+        default=Level.WATCHING,
+        db_default=Level.WATCHING,
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -362,7 +405,9 @@ class Notification(models.Model):
     Generic on purpose: ``verb`` says what happened, ``thread``/``post``/``actor`` are
     optional, ``text`` is an optional ready-made sentence and ``extra`` carries data
     for the template (e.g. ``{"old": "open", "new": "fixed"}`` for a status change).
-    Create them only through ``forum.services.notify``.
+    Repeats fold into one row while unread: the newest replaces the older ones about
+    the same thread and verb, keeping ``extra["count"]`` and ``extra["actors"]`` (names,
+    newest first). Create them only through ``forum.services``.
     """
 
     class Verb(models.TextChoices):
@@ -371,6 +416,8 @@ class Notification(models.Model):
         OFFICIAL = "official", _("Official answer")
         MODERATION = "moderation", _("Moderation")
         SCREENSHOT = "screenshot", _("Screenshot removed")
+        MENTION = "mention", _("Mention")
+        QUOTE = "quote", _("Reply to your post")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.celery import publish
-from forum import markdown
+from forum import markdown, mentions, textsearch
 from forum.models import (
     Flag,
     Follow,
@@ -159,6 +159,16 @@ def _drop_broken_screenshot(shot: Screenshot) -> None:
             )
 
 
+def _render(body: str, thread_id: int | None = None) -> str:
+    # Sanitised HTML, with the members it @mentions linked to their pages.
+    return mentions.link(markdown.render(body), mentions.resolve(body, thread_id=thread_id))
+
+
+def render_preview(body: str, thread_id: int | None = None) -> str:
+    """A post's HTML exactly as posting it would store it (for the composer's preview)."""
+    return _render(body, thread_id)
+
+
 def _after_thread_created(thread_id: int) -> None:
     """Runs once the thread is committed: the place for the triage pipeline's hook.
 
@@ -203,7 +213,9 @@ def create_thread(
         external_author=external_author,
         title=title.strip(),
         body=body,
-        body_html=markdown.render(body),
+        body_html=_render(body),
+        search_title=textsearch.document_terms(title),
+        search_body=textsearch.document_terms(body),
         product=product,
         firmware=firmware.strip(),
         kind=kind,
@@ -232,13 +244,18 @@ def create_post(
     source_url: str = "",
     external_author: str = "",
     notify_followers: bool = True,
+    reply_to: Post | None = None,
 ) -> Post:
     """Reply in a thread: the one way a reply comes to exist.
+
+    ``reply_to`` is the reply being answered (quoted); its author is told, as is anyone
+    the text @mentions.
 
     Bumps ``thread.reply_count`` and ``last_activity_at`` with F() expressions (never
     moving ``last_activity_at`` backwards for backdated imports), makes the author a
     follower, and after commit queues the fan-out that notifies the other followers
-    (``notify_followers=False`` for bulk imports). Staff replies are marked official.
+    (``notify_followers=False`` for bulk imports; see ``forum.tasks.fan_out_reply``).
+    Staff replies are marked official.
     Raises ForumError if the thread is locked (staff may still answer) or the author
     is suspended.
     """
@@ -251,8 +268,10 @@ def create_post(
         thread=thread,
         author=author,
         external_author=external_author,
+        reply_to=reply_to if reply_to and reply_to.thread_id == thread.pk else None,
         body=body,
-        body_html=markdown.render(body),
+        body_html=_render(body, thread.pk),
+        search_body=textsearch.document_terms(body),
         firmware=firmware.strip(),
         is_official=bool(author and author.is_staff),
         created_at=when,
@@ -291,9 +310,16 @@ def edit_thread(
     if not can_edit(user, thread):
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
     thread.title, thread.body, thread.firmware, thread.kind = title.strip(), body, firmware, kind
-    thread.body_html = markdown.render(body)
+    thread.body_html = _render(body, thread.pk)
+    thread.search_title = textsearch.document_terms(thread.title)
+    thread.search_body = textsearch.document_terms(body)
     thread.edited_at = timezone.now()
-    thread.save(update_fields=["title", "body", "body_html", "firmware", "kind", "edited_at"])
+    thread.save(
+        update_fields=[
+            "title", "body", "body_html", "search_title", "search_body", "firmware", "kind",
+            "edited_at",
+        ]
+    )  # fmt: skip
     return thread
 
 
@@ -302,9 +328,30 @@ def edit_post(*, user: User, post: Post, body: str) -> Post:
     """Change one's own reply within the edit window; marks it edited."""
     if not can_edit(user, post):
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
-    post.body, post.body_html, post.edited_at = body, markdown.render(body), timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.body, post.body_html, post.edited_at = body, _render(body, post.thread_id), timezone.now()
+    post.search_body = textsearch.document_terms(body)
+    post.save(update_fields=["body", "body_html", "search_body", "edited_at"])
     return post
+
+
+def refresh_search_terms(*, threads=None, posts=None, batch: int = 2000) -> int:
+    """Store every thread's and reply's search terms again (after the analyser changed,
+    e.g. a new engine release). ``threads``/``posts`` are managers of those models (a
+    migration passes its historical ones). Returns how many rows were written."""
+    written = 0
+    plan = ((threads or Thread.objects, ("title", "body")), (posts or Post.objects, ("body",)))
+    for manager, fields in plan:
+        last = 0
+        while rows := list(manager.filter(pk__gt=last).order_by("pk").only("pk", *fields)[:batch]):
+            for row in rows:
+                if "title" in fields:
+                    row.search_title = textsearch.document_terms(row.title)
+                row.search_body = textsearch.document_terms(row.body)
+            targets = ["search_title", "search_body"] if "title" in fields else ["search_body"]
+            manager.bulk_update(rows, targets)
+            written += len(rows)
+            last = rows[-1].pk
+    return written
 
 
 @transaction.atomic
@@ -364,15 +411,61 @@ def toggle_me_too(*, user: User, thread: Thread) -> tuple[bool, int]:
 
 
 def follow(*, user: User, thread: Thread) -> bool:
-    """Follow a thread (idempotent). Returns True if the user was not following yet."""
+    """Watch a thread one takes part in (idempotent). A level the fan chose themselves
+    (normal, muted) is kept. Returns True if the user was not following yet."""
     _follow, created = Follow.objects.get_or_create(thread=thread, user=user)
     return created
+
+
+def set_follow_level(*, user: User, thread: Thread, level: str | None) -> str | None:
+    """Choose how closely to follow a thread: a ``Follow.Level`` or None to stop
+    following (then only mentions reach the fan). Returns the level now in force."""
+    if level is None:
+        Follow.objects.filter(thread=thread, user=user).delete()
+        return None
+    if level not in Follow.Level.values:
+        raise ForumError(_("Choose how to follow this thread."), code="level")
+    Follow.objects.update_or_create(thread=thread, user=user, defaults={"level": level})
+    return level
 
 
 def unfollow(*, user: User, thread: Thread) -> bool:
     """Stop following a thread. Returns True if the user was following it."""
     deleted, _rows = Follow.objects.filter(thread=thread, user=user).delete()
     return bool(deleted)
+
+
+# Who hears of what, by follow level (see Follow).
+HEARS_REPLIES = (Follow.Level.WATCHING,)
+HEARS_STATUS = (Follow.Level.WATCHING, Follow.Level.NORMAL)
+MAX_ACTOR_NAMES = 3
+
+
+def _fold(rows: list[Notification]) -> list[Notification]:
+    """Fold new notifications into the recipients' unread ones about the same thread and
+    verb: those are replaced by the new row, which counts them and names the latest
+    actors. One read and one delete, whatever the number of rows."""
+    keyed = {(n.recipient_id, n.thread_id, n.verb): n for n in rows if n.thread_id}
+    if not keyed:
+        return rows
+    older = Notification.objects.filter(
+        recipient_id__in={k[0] for k in keyed},
+        thread_id__in={k[1] for k in keyed},
+        verb__in={k[2] for k in keyed},
+        read_at__isnull=True,
+    ).values_list("id", "recipient_id", "thread_id", "verb", "extra")
+    stale = []
+    for pk, recipient_id, thread_id, verb, extra in older:
+        new = keyed.get((recipient_id, thread_id, verb))
+        if new is None:
+            continue
+        stale.append(pk)
+        new.extra["count"] = new.extra.get("count", 1) + (extra or {}).get("count", 1)
+        names = new.extra.get("actors", []) + (extra or {}).get("actors", [])
+        new.extra["actors"] = list(dict.fromkeys(names))[:MAX_ACTOR_NAMES]
+    if stale:
+        Notification.objects.filter(pk__in=stale).delete()
+    return rows
 
 
 def notify(
@@ -385,15 +478,16 @@ def notify(
     text: str = "",
     extra: dict | None = None,
 ) -> int:
-    """Create one notification per recipient (users or user ids), skipping the actor.
+    """Create one notification per recipient (users or user ids), skipping the actor,
+    folding repeats about the same thread (see ``_fold``).
 
     The generic entry point for anything a user should see in the bell and the daily
-    digest: replies, status changes from triage, moderation. Returns how many rows
-    were created (one INSERT).
+    digest: replies, mentions, moderation. Returns how many rows were created.
     """
     actor_id = actor.pk if actor else None
     ids = {r if isinstance(r, int) else r.pk for r in recipients} - {actor_id}
     now = timezone.now()
+    names = [str(actor)] if actor else []
     rows = [
         Notification(
             recipient_id=rid,
@@ -402,12 +496,12 @@ def notify(
             post=post,
             actor_id=actor_id,
             text=text[:300],
-            extra=extra or {},
+            extra={**(extra or {}), "actors": names},
             created_at=now,
         )
         for rid in sorted(ids)
     ]
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    Notification.objects.bulk_create(_fold(rows), batch_size=1000)
     return len(rows)
 
 
@@ -418,15 +512,17 @@ def notify_followers(
     actor: User | None = None,
     extra: dict | None = None,
     text: Callable[[Thread, str], str] | None = None,
+    email: bool = False,
 ) -> int:
-    """One notification per follower of any of these threads, about the first one they
-    follow (a cluster's status reaches each fan once), skipping the actor.
+    """One notification per follower (watching or normal) of any of these threads,
+    about the first one they follow (a cluster's status reaches each fan once),
+    skipping the actor and folding repeats (see ``_fold``).
 
     ``text(thread, language)``, when given, writes a ready-made sentence in each
-    reader's preferred language. Two reads and one INSERT, whatever the number of
-    threads. Returns how many rows were created.
+    reader's preferred language. ``email`` also mails it to those who want status mail
+    (after commit, from a task). Returns how many rows were created.
     """
-    follows = Follow.objects.filter(thread_id__in=list(thread_ids))
+    follows = Follow.objects.filter(thread_id__in=list(thread_ids), level__in=HEARS_STATUS)
     if actor is not None:
         follows = follows.exclude(user=actor)
     first: dict[int, tuple[int, str]] = {}
@@ -448,12 +544,20 @@ def notify_followers(
                 thread=threads[thread_id],
                 actor=actor,
                 text=sentence[:300] if text is not None else "",
-                extra=extra or {},
+                extra=dict(extra or {}),
                 created_at=now,
             )
         )
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    created = Notification.objects.bulk_create(_fold(rows), batch_size=1000)
+    if email and created:
+        _mail_after_commit([n.pk for n in created])
     return len(rows)
+
+
+def _mail_after_commit(notification_ids: list[int]) -> None:
+    from forum.tasks import email_notifications
+
+    transaction.on_commit(lambda: email_notifications.delay(notification_ids))
 
 
 def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
@@ -493,13 +597,12 @@ def set_thread_status(
             reason=reason or "-",
             extra={"old": old, "new": status, "fixed_in": fixed_in},
         )
-    follower_ids = list(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
-    notify(
-        recipients=follower_ids,
+    notify_followers(
+        thread_ids=[thread.pk],
         verb=Notification.Verb.STATUS,
-        thread=thread,
         actor=actor,
         extra={"old": old, "new": status, "fixed_in": thread.fixed_in},
+        email=True,
     )
     return True
 
@@ -658,11 +761,13 @@ __all__ = [
     "edit_thread",
     "flag",
     "follow",
+    "set_follow_level",
     "mark_notifications_read",
     "move_thread",
     "notify",
     "notify_followers",
     "pin_answer",
+    "refresh_search_terms",
     "set_hidden",
     "set_locked",
     "set_thread_status",

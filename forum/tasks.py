@@ -1,19 +1,20 @@
-"""Background work of the forum: screenshots' re-encoding, notifying followers of a reply,
-the daily digest."""
+"""Background work of the forum: screenshots' re-encoding, telling people of a reply,
+status mail, the daily digest."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from accounts.models import User
-from forum import selectors, services
+from forum import emails, mentions, selectors, services
 from forum.models import Follow, Notification, Post
-from forum.services import notify
+from forum.services import HEARS_REPLIES, notify
 
 # How long a screenshot is left to its own task before the sweeper encodes it.
 SCREENSHOT_GRACE = timedelta(minutes=2)
@@ -33,30 +34,62 @@ def encode_pending_screenshots() -> int:
 
 @shared_task(ignore_result=True)
 def fan_out_reply(post_id: int) -> int:
-    """Notify every follower of the reply's thread except its author. Idempotent:
-    followers already notified of this reply are skipped. Returns how many were."""
-    post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
+    """Tell people of a reply: whoever it answers or mentions (unless they muted the
+    thread), every other follower who watches the thread, and by mail the thread's author
+    when they asked for reply mail. Idempotent: people already told of this reply are
+    skipped. Returns how many notifications were created."""
+    post = (
+        Post.objects.select_related("thread", "thread__author", "author", "reply_to")
+        .filter(pk=post_id)
+        .first()
+    )
     if post is None or not post.is_visible:
         return 0
-    already = Notification.objects.filter(post=post, recipient=OuterRef("user_id"))
-    follower_ids = (
-        Follow.objects.filter(thread_id=post.thread_id)
-        .exclude(user_id=post.author_id)
-        .exclude(Exists(already))
-        .values_list("user_id", flat=True)
-    )
+    thread = post.thread
+    levels = dict(Follow.objects.filter(thread=thread).values_list("user_id", "level"))
+    skip = {post.author_id, *Notification.objects.filter(post=post).values_list(
+        "recipient_id", flat=True
+    )}  # fmt: skip
+    skip |= {user for user, level in levels.items() if level == Follow.Level.MUTED}
+    direct: dict[int, str] = {}
+    if post.reply_to_id and post.reply_to and post.reply_to.author_id:
+        direct[post.reply_to.author_id] = Notification.Verb.QUOTE
+    for user_id in mentions.resolve(post.body, thread_id=thread.pk).values():
+        direct.setdefault(user_id, Notification.Verb.MENTION)
+    direct = {user: verb for user, verb in direct.items() if user not in skip}
+    watchers = {user for user, level in levels.items() if level in HEARS_REPLIES}
+    watchers -= skip | set(direct)
     verb = Notification.Verb.OFFICIAL if post.is_official else Notification.Verb.REPLY
-    return notify(
-        recipients=list(follower_ids), verb=verb, thread=post.thread, post=post, actor=post.author
+    told = notify(recipients=watchers, verb=verb, thread=thread, post=post, actor=post.author)
+    for special in (Notification.Verb.QUOTE, Notification.Verb.MENTION):
+        people = [user for user, wanted in direct.items() if wanted == special]
+        if people:
+            told += notify(
+                recipients=people, verb=special, thread=thread, post=post, actor=post.author
+            )
+    author = thread.author
+    if author is not None and author.email_replies and author.is_active and author.pk not in skip:
+        excerpt = Truncator(post.body.strip()).chars(600)
+        emails.message(author, thread, "reply", {"post": post, "excerpt": excerpt}).send()
+    return told
+
+
+@shared_task(ignore_result=True)
+def email_notifications(notification_ids: list[int]) -> int:
+    """Mail these status notifications to recipients who want status mail, each in their
+    language with one-click unsubscribe links. Returns the number of mails sent."""
+    items = list(
+        Notification.objects.filter(
+            pk__in=notification_ids,
+            thread__isnull=False,
+            recipient__is_active=True,
+            recipient__email_status=True,
+        ).select_related("recipient", "thread", "actor")
     )
-
-
-def _site_url() -> str:
-    # Mail has no request to build absolute links from: use the first public origin.
-    origins = settings.CSRF_TRUSTED_ORIGINS or [
-        f"https://{host}" for host in settings.ALLOWED_HOSTS if host not in {"*", ""}
-    ]
-    return (origins[0] if origins else "http://127.0.0.1:8000").rstrip("/")
+    mails = [emails.message(n.recipient, n.thread, "status", {"item": n}) for n in items]
+    if mails:
+        get_connection().send_messages(mails)
+    return len(mails)
 
 
 @shared_task(ignore_result=True)
@@ -77,7 +110,7 @@ def send_daily_digests() -> int:
         )
         language = user.preferred_language or settings.LANGUAGE_CODE
         with translation.override(language):
-            context = {"user": user, "items": items, "site": _site_url()}
+            context = {"user": user, "items": items, "site": emails.site_url()}
             subject = render_to_string("forum/email/digest_subject.txt", context).strip()
             body = render_to_string("forum/email/digest.txt", context)
         send_mail(subject, body, None, [user.email])

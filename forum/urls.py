@@ -25,4 +25,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("search/", views.search, name="search"),
     path("firmware/", views.firmware_suggestions, name="firmware_suggestions"),
+    path("preview/", views.preview, name="preview"),
+    path("t/<int:pk>/mentions/", views.mention_suggestions, name="mention_suggestions"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

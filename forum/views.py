@@ -9,17 +9,24 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum import ratelimit, selectors, services
+from accounts import services as account_services
+from accounts.models import User
+from forum import devices, emails, mentions, ratelimit, selectors, services
 from forum.forms import (
     FlagForm,
     PostEditForm,
@@ -28,7 +35,17 @@ from forum.forms import (
     ThreadEditForm,
     ThreadForm,
 )
-from forum.models import Kind, Notification, Post, Product, Status, Thread
+from forum.models import (
+    BODY_MAX_LENGTH,
+    VISIBLE,
+    Follow,
+    Kind,
+    Notification,
+    Post,
+    Product,
+    Status,
+    Thread,
+)
 from forum.templatetags.forum_tags import author_name
 from triage import selectors as triage_selectors
 
@@ -103,11 +120,23 @@ def thread_detail(request, pk: int):
         # Moderators hid it: the author still sees it (with the notice), others don't.
         raise Http404
     posts = selectors.thread_posts(thread=thread, page=request.GET.get("page", 1))
-    return render(
-        request,
-        "forum/thread.html",
-        _thread_context(request, thread, posts, ReplyForm()),
-    )
+    form, quoted = ReplyForm(), None
+    if request.user.is_authenticated and (quote := request.GET.get("quote", "")).isdigit():
+        # "Quote and reply" without JavaScript: the form comes pre-filled.
+        quoted = Post.objects.filter(VISIBLE, pk=quote, thread=thread).select_related("author")
+        quoted = quoted.first()
+        if quoted:
+            form = ReplyForm(initial={"reply_to": quoted.pk, "body": quote_text(quoted)})
+    context = _thread_context(request, thread, posts, form)
+    context["replying_to"] = quoted
+    return render(request, "forum/thread.html", context)
+
+
+def quote_text(post: Post) -> str:
+    """The Markdown a reply starts with when it quotes ``post``: who, and what they said."""
+    lines = Truncator(post.body.strip()).chars(400).splitlines() or [""]
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    return f"> @{author_name(post)}:\n{quoted}\n\n"
 
 
 def _replies_cache_key(user, thread, posts, shots) -> str | None:
@@ -136,6 +165,7 @@ def _replies_cache_key(user, thread, posts, shots) -> str | None:
             post.is_deleted,
             post.is_hidden,
             post.firmware,
+            post.reply_to_id,
             post.body_html,
             [(s.pk, s.alt_text, s.image.name) for s in shots.get(post.pk, [])],
         )
@@ -154,6 +184,7 @@ def _thread_context(request, thread, posts, reply_form) -> dict:
         "posts": [(post, shots.get(post.pk, [])) for post in posts.items],
         "opening_screenshots": shots.get(None, []),
         "reply_form": reply_form,
+        "files_lost": request.method == "POST" and bool(request.FILES),
         "can_edit_thread": user.is_authenticated and services.can_edit(user, thread),
         "firmware_suggestions": selectors.firmware_suggestions(product_id=thread.product_id)
         if user.is_authenticated
@@ -191,15 +222,30 @@ def _screenshots(form) -> list:
     return [(image, alt) for image in form.cleaned_data.get("screenshots") or []]
 
 
+def _device_guess(request) -> tuple[int | None, str]:
+    """The product to pre-select for a new thread and why ("link", "browser", "saved")."""
+    if slug := request.GET.get("product"):
+        by_link = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if by_link:
+            return by_link, "link"
+    model = devices.browser_model(request.headers)
+    saved = list(request.user.devices.values_list("pk", flat=True))
+    guess = devices.guess_product(model=model, products=selectors.product_models(), saved_ids=saved)
+    if guess is None:
+        return None, ""
+    return guess, "browser" if model and (guess not in saved or len(saved) > 1) else "saved"
+
+
 @login_required
 def new_thread(request):
-    """Open a thread. Bad input re-renders the form with what was typed and why."""
-    products = selectors.products_for_select()
-    initial = {}
-    if slug := request.GET.get("product"):
-        initial["product"] = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    """Open a thread. Bad input re-renders the form with what was typed and why; the
+    device is pre-selected from the browser's model number or the fan's saved devices."""
+    guess, guessed_from = _device_guess(request) if request.method == "GET" else (None, "")
     form = ThreadForm(
-        request.POST or None, request.FILES or None, products=products, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        products=selectors.product_choices(),
+        initial={"product": guess} if guess else {},
     )
     blocked = _suspended_error(request.user)
     if request.method == "POST" and not blocked and form.is_valid():
@@ -221,23 +267,32 @@ def new_thread(request):
             except services.ForumError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Your thread is posted."))
+                # The browser's saved draft of this form is done with (forum.js).
+                messages.success(
+                    request, _("Your thread is posted."), extra_tags="draft-sent-new-thread"
+                )
                 return redirect(thread)
-    product_id = form["product"].value() or initial.get("product")
     try:
-        product_id = int(product_id)
+        product_id = int(form["product"].value() or guess or 0) or None
     except (TypeError, ValueError):
         product_id = None
-    return render(
+    response = render(
         request,
         "forum/thread_form.html",
         {
             "form": form,
             "blocked": blocked,
+            "guessed_from": guessed_from,
+            "files_lost": request.method == "POST" and bool(request.FILES),
+            "device_models": [(pk, devices.model_key(m)) for pk, m in selectors.product_models()],
             "firmware_suggestions": selectors.firmware_suggestions(product_id=product_id),
         },
         status=400 if request.method == "POST" else 200,
     )
+    # Ask the browser for its model number (Android browsers whose User-Agent hides it).
+    response["Accept-CH"] = devices.ACCEPT_CH
+    patch_vary_headers(response, ["Sec-CH-UA-Model"])
+    return response
 
 
 @login_required
@@ -255,6 +310,10 @@ def reply(request, pk: int):
         if wait:
             form.add_error(None, _flood_message(wait))
         else:
+            reply_to = None
+            if form.cleaned_data.get("reply_to"):
+                reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], thread=thread)
+                reply_to = reply_to.only("id", "thread_id", "author_id").first()
             try:
                 post = services.create_post(
                     author=request.user,
@@ -262,14 +321,24 @@ def reply(request, pk: int):
                     body=form.cleaned_data["body"],
                     firmware=form.cleaned_data["firmware"],
                     screenshots=_screenshots(form),
+                    reply_to=reply_to,
                 )
             except services.ForumError as err:
                 form.add_error(None, err)
             else:
-                messages.success(request, _("Your reply is posted."))
+                messages.success(
+                    request, _("Your reply is posted."), extra_tags=f"draft-sent-reply-{thread.pk}"
+                )
                 return redirect(post)
     posts = selectors.thread_posts(thread=thread, page=10**6)  # the last page, where it goes
-    response = render(request, "forum/thread.html", _thread_context(request, thread, posts, form))
+    context = _thread_context(request, thread, posts, form)
+    reply_to = form.cleaned_data.get("reply_to") if hasattr(form, "cleaned_data") else None
+    context["replying_to"] = (
+        Post.objects.filter(pk=reply_to, thread=thread).select_related("author").first()
+        if reply_to
+        else None
+    )
+    response = render(request, "forum/thread.html", context)
     response.status_code = 400
     return response
 
@@ -363,23 +432,46 @@ def me_too(request, pk: int):
         messages.error(request, error.messages[0])
         return redirect(thread)
     if _is_fetch(request):
-        return JsonResponse({"active": added, "count": count, "following": added or None})
+        level = selectors.follow_level(user=request.user, thread=thread)
+        return JsonResponse(
+            {
+                "active": added,
+                "count": count,
+                "level": level or "none",
+                "help": str(FOLLOW_HELP[level]),
+            }
+        )
     return redirect(thread)
+
+
+FOLLOW_HELP = {
+    Follow.Level.WATCHING: _lazy("You hear of every reply and every change of status."),
+    Follow.Level.NORMAL: _lazy("You hear of status changes, and of replies to you or mentions."),
+    Follow.Level.MUTED: _lazy("You hear nothing about this thread, not even mentions."),
+    None: _lazy("You do not follow this thread: only mentions reach you."),
+}
 
 
 @login_required
 @require_POST
 def follow(request, pk: int):
-    """Follow or unfollow a thread (``action`` is "follow" or "unfollow")."""
+    """Choose how to follow a thread: ``level`` is watching, normal or muted; "none"
+    stops following. (``action=unfollow``/``follow`` of older pages still works.)"""
     thread = get_object_or_404(Thread.objects.only("id"), pk=pk)
-    if request.POST.get("action") == "unfollow":
-        services.unfollow(user=request.user, thread=thread)
-        following = False
-    else:
-        services.follow(user=request.user, thread=thread)
-        following = True
+    level = request.POST.get("level") or {"unfollow": "none"}.get(
+        request.POST.get("action", ""), Follow.Level.WATCHING
+    )
+    try:
+        level = services.set_follow_level(
+            user=request.user, thread=thread, level=None if level == "none" else level
+        )
+    except services.ForumError as error:
+        if _is_fetch(request):
+            return JsonResponse({"error": error.messages[0]}, status=400)
+        messages.error(request, error.messages[0])
+        return redirect(thread)
     if _is_fetch(request):
-        return JsonResponse({"following": following})
+        return JsonResponse({"level": level or "none", "help": str(FOLLOW_HELP[level])})
     return redirect(thread)
 
 
@@ -446,11 +538,31 @@ def notifications_read_all(request):
 
 @require_GET
 def search(request):
-    """Search thread titles and bodies (and replies); Indonesian and English words."""
-    form = SearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = selectors.search(text=text, page=request.GET.get("page", 1)) if text else None
-    return render(request, "forum/search.html", {"form": form, "q": text, "page": page})
+    """Search threads (and replies) the way fans write: slang, both languages, any form
+    of a word; filters by product, kind and status; "did you mean" for a typo."""
+    form = SearchForm(
+        request.GET or None, products=selectors.product_choices(), auto_id="search-%s"
+    )
+    text, filters = "", selectors.SearchFilters()
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        filters = selectors.SearchFilters(
+            product=form.cleaned_data["product"],
+            kind=form.cleaned_data["kind"],
+            status=form.cleaned_data["status"],
+        )
+    page = (
+        selectors.search(text=text, filters=filters, page=request.GET.get("page", 1))
+        if text
+        else None
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "forum/search.html",
+        {"form": form, "q": text, "page": page, "query_without_page": query.urlencode()},
+    )
 
 
 @require_GET
@@ -461,3 +573,71 @@ def firmware_suggestions(request):
     except ValueError:
         product_id = None
     return JsonResponse({"versions": selectors.firmware_suggestions(product_id=product_id)})
+
+
+def too_many_lookups(wait: int) -> JsonResponse:
+    """The 429 answer to a composer lookup over its rate limit, with Retry-After."""
+    response = JsonResponse(
+        {
+            "error": ngettext(
+                "Too many lookups. Try again in %(seconds)d second.",
+                "Too many lookups. Try again in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@login_required
+@require_POST
+def preview(request):
+    """A post's Markdown rendered as it will show (JSON), for the composer's preview.
+    Limited like the composer's other lookups (each renders up to a whole post)."""
+    if wait := ratelimit.consume(request.user, "similar"):
+        return too_many_lookups(wait)
+    body = request.POST.get("body", "")[:BODY_MAX_LENGTH]
+    thread_id = request.POST.get("thread", "")
+    html = services.render_preview(body, int(thread_id) if thread_id.isdigit() else None)
+    return JsonResponse({"html": html})
+
+
+@login_required
+@require_GET
+def mention_suggestions(request, pk: int):
+    """Members to @mention in a reply, the thread's people first (JSON); limited like
+    the composer's other lookups."""
+    if wait := ratelimit.consume(request.user, "similar"):
+        return too_many_lookups(wait)
+    prefix = request.GET.get("q", "")[:40]
+    return JsonResponse({"people": mentions.participants_matching(pk, prefix)})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe from mail: about one thread (it is muted) or all status and
+    reply mail. GET asks (mail scanners follow links); POST does it, also straight from a
+    mail client (RFC 8058 "List-Unsubscribe=One-Click", without a CSRF token: the signed
+    token is the proof)."""
+    try:
+        user_id, thread_id = emails.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    person = get_object_or_404(User, pk=user_id)
+    thread = (
+        get_object_or_404(Thread.objects.only("id", "title"), pk=thread_id) if thread_id else None
+    )
+    done = False
+    if request.method == "POST":
+        if thread is not None:
+            services.set_follow_level(user=person, thread=thread, level=Follow.Level.MUTED)
+        else:
+            account_services.stop_mail(person)
+        done = True
+    return render(
+        request, "forum/unsubscribe.html", {"person": person, "thread": thread, "done": done}
+    )

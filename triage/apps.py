@@ -10,10 +10,15 @@ class TriageConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from forum import textsearch
         from forum.models import MeToo, Post, Thread
         from forum.services import thread_activity, thread_created
+        from triage import search
         from triage.tasks import queue_refresh, queue_triage, queue_visibility_changed
         from triage.webhooks import dispatch  # noqa: F401 (connects webhooks to triage_event)
+
+        # The forum's search reads text the way the engine does.
+        textsearch.register(document=search.document_terms, query=search.query_units)
 
         # forum sends this after the thread's transaction committed.
         thread_created.connect(

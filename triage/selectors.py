@@ -18,10 +18,14 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from forum import markdown
 from forum.models import VISIBLE, Follow, Kind, Product, Thread
+from forum.templatetags.forum_tags import ago
 from triage import engine, index
 from triage.models import (
     Alert,
@@ -57,6 +61,11 @@ class ThreadClusterStatus:
     fixed_in: str
     others: int  # other people with this problem (reporters and "me too", minus one)
     other_threads: int
+
+    @property
+    def people(self) -> int:
+        """Everyone with this problem (reporters and "me too")."""
+        return self.others + 1
 
 
 def thread_cluster_status(thread_id: int) -> ThreadClusterStatus | None:
@@ -180,14 +189,23 @@ def fixed_in_release(version: str) -> list[Cluster]:
 
 
 def similar_threads(
-    *, title: str, body: str, product_id: int | None, limit: int = SIMILAR_LIMIT
+    *,
+    title: str,
+    body: str,
+    product_id: int | None,
+    kind: str = Kind.PROBLEM,
+    limit: int = SIMILAR_LIMIT,
 ) -> list[dict]:
-    """Existing problem threads like a draft, best first, for "me too" instead of a
-    duplicate. Reads the engine's in-memory index (see ``triage.index``) and one query
-    for the threads: ``{"id", "title", "url", "me_too", "replies", "status", "score"}``."""
+    """Existing threads like a draft, best first, so the fan adds a "me too" (a vote, for
+    a suggestion) instead of a duplicate: problems for a problem or question, suggestions
+    for a suggestion. Reads the engine's in-memory index (see ``triage.index``) and one
+    query for the threads with their product, problem status and pinned answer. Each is
+    ``{"id", "title", "url", "kind", "product", "status", "age", "people", "people_text",
+    "official", "me_too", "replies", "score"}``, strings in the active language."""
     text = f"{title} {body}".strip()
     if len(text) < 4:
         return []
+    wanted = Kind.SUGGESTION if kind == Kind.SUGGESTION else Kind.PROBLEM
     # Read as the pipeline will read the posted thread (product names masked), and
     # suggest only what the assignment would join: a thread at the engine's link
     # threshold, so "the same problem" shown here is where the thread lands.
@@ -202,7 +220,7 @@ def similar_threads(
     cluster_index = index.current_index()
     kwargs = {"k": limit * 3}
     if product_id:
-        kwargs["product"] = index.partition(product_id, Kind.PROBLEM)
+        kwargs["product"] = index.partition(product_id, wanted)
     else:
         kwargs["any_product"] = True
     scores = {
@@ -212,23 +230,61 @@ def similar_threads(
     }
     if not scores:
         return []
-    threads = Thread.objects.filter(VISIBLE, pk__in=list(scores), kind=Kind.PROBLEM).only(
-        "id", "title", "status", "me_too_count", "reply_count"
-    )
+    threads = (
+        Thread.objects.filter(VISIBLE, pk__in=list(scores), kind=wanted)
+        .select_related("product", "pinned_post")
+        .annotate(
+            cluster_status=F("triage__cluster__status"),
+            cluster_fixed_in=F("triage__cluster__fixed_in"),
+            cluster_people=F("triage__cluster__reporters"),
+        )
+        .only(
+            "id", "title", "kind", "status", "fixed_in", "created_at", "me_too_count",
+            "reply_count", "product__marketing_name", "pinned_post__body",
+            "pinned_post__is_deleted", "pinned_post__is_hidden",
+        )
+    )  # fmt: skip
     ranked = sorted(threads, key=lambda t: (-scores[t.pk], t.pk))[:limit]
-    return [
-        {
-            "id": t.pk,
-            "title": t.title,
-            "url": t.get_absolute_url(),
-            "me_too": t.me_too_count,
-            "replies": t.reply_count,
-            "status": t.status,
-            "status_label": str(t.get_status_display()),
-            "score": round(scores[t.pk], 3),
+    return [_suggestion(t, scores[t.pk]) for t in ranked]
+
+
+def _suggestion(thread: Thread, score: float) -> dict:
+    people = max(thread.cluster_people or 0, thread.me_too_count + 1)
+    if thread.kind == Kind.SUGGESTION:
+        people_text = ngettext("%(n)d person wants this", "%(n)d people want this", people) % {
+            "n": people
         }
-        for t in ranked
-    ]
+    else:
+        people_text = ngettext("%(n)d person has this", "%(n)d people have this", people) % {
+            "n": people
+        }
+    status = ""
+    if thread.cluster_status and thread.cluster_status != ClusterStatus.NEW:
+        status = render_to_string(
+            "triage/_status_text.html",
+            {"status": thread.cluster_status, "fixed_in": thread.cluster_fixed_in},
+        ).strip()
+    elif thread.status != "open":
+        status = str(thread.get_status_display())
+    pinned = thread.pinned_post
+    official = ""
+    if pinned is not None and pinned.is_visible:
+        official = Truncator(" ".join(pinned.body.split())).chars(160)
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "url": thread.get_absolute_url(),
+        "kind": thread.kind,
+        "product": thread.product.marketing_name if thread.product_id else "",
+        "status": status,
+        "age": ago(thread.created_at),
+        "people": people,
+        "people_text": people_text,
+        "official": official,
+        "me_too": thread.me_too_count,
+        "replies": thread.reply_count,
+        "score": round(score, 3),
+    }
 
 
 # --- the managers' cluster page ------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import COMMUNITY_MANAGER
@@ -592,9 +593,10 @@ def _untranslated(label) -> str:
 
 
 def _notify_followers(thread_ids: list[int], *, actor: User | None, extra: dict) -> None:
-    """One status notification per follower of the cluster's threads, for their first one."""
+    """One status notification per follower of the cluster's threads, for their first one,
+    also mailed to those who want status mail."""
     forum_services.notify_followers(
-        thread_ids=thread_ids, verb=Notification.Verb.STATUS, actor=actor, extra=extra
+        thread_ids=thread_ids, verb=Notification.Verb.STATUS, actor=actor, extra=extra, email=True
     )
 
 
@@ -1008,16 +1010,25 @@ def _notify_joined(thread_ids: list[int], cluster: Cluster, *, actor, joined: bo
     """Tell followers (reporters, "me too" voters) of these threads where their report is,
     once each, in their own language."""
 
+    # Say what happened: a problem nobody has confirmed yet is not "known" to anyone.
+    # (Called before the figures are refreshed: ``threads`` are the reports already there.)
+    others = cluster.threads
+    known = cluster.status not in (ClusterStatus.NEW, ClusterStatus.DUPLICATE)
+
     def text(thread: Thread, language: str) -> str:
-        if joined:
-            return _("Your report “%(title)s” joined a known problem: %(label)s") % {
-                "title": thread.title,
-                "label": cluster.label,
-            }
-        return _("Your report “%(title)s” is again a problem of its own: %(label)s") % {
-            "title": thread.title,
-            "label": cluster.label,
-        }
+        values = {"title": thread.title, "label": cluster.label, "n": others}
+        if not joined:
+            return _("Your report “%(title)s” is again a problem of its own: %(label)s") % values
+        if known:
+            return _("Your report “%(title)s” joined a known problem: %(label)s") % values
+        return (
+            ngettext(
+                "Your report “%(title)s” was grouped with %(n)d similar report: %(label)s",
+                "Your report “%(title)s” was grouped with %(n)d similar reports: %(label)s",
+                others,
+            )
+            % values
+        )
 
     forum_services.notify_followers(
         thread_ids=thread_ids,

@@ -5,11 +5,11 @@ input, calls one selector, renders."""
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from forum import ratelimit
-from forum.models import Product
+from forum.models import Kind, Product
+from forum.views import too_many_lookups
 from triage import selectors
 from triage.models import Cluster
 
@@ -47,6 +47,8 @@ def fixed_index(request):
 def fixed(request, version: str):
     """What one release fixed: the problems (and suggestions) fans reported."""
     clusters = selectors.fixed_in_release(version)
+    if not clusters:
+        raise Http404  # no release of that name fixed anything fans reported
     return render(request, "triage/fixed.html", {"version": version, "clusters": clusters})
 
 
@@ -59,26 +61,14 @@ def similar(request):
     """
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Sign in to see similar threads.")}, status=403)
-    wait = ratelimit.consume(request.user, "similar")
-    if wait:
-        response = JsonResponse(
-            {
-                "error": ngettext(
-                    "Too many lookups. Try again in %(seconds)d second.",
-                    "Too many lookups. Try again in %(seconds)d seconds.",
-                    wait,
-                )
-                % {"seconds": wait}
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
-        return response
+    if wait := ratelimit.consume(request.user, "similar"):
+        return too_many_lookups(wait)
     title = request.GET.get("title", "")[:300]
     body = request.GET.get("body", "")[:MAX_DRAFT]
     try:
         product_id = int(request.GET.get("product", ""))
     except ValueError:
         product_id = None
-    results = selectors.similar_threads(title=title, body=body, product_id=product_id)
+    kind = request.GET.get("kind", Kind.PROBLEM)
+    results = selectors.similar_threads(title=title, body=body, product_id=product_id, kind=kind)
     return JsonResponse({"results": results})

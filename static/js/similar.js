@@ -1,5 +1,7 @@
-// Similar threads while a fan composes one: the engine's nearest existing problems, with
-// a one-tap "me too" instead of a duplicate. The form works the same without it.
+// Similar threads while a fan composes one, right under the title: the engine's nearest
+// existing problems (ideas, for a suggestion) with their device, status, age, how many
+// have it and the official answer, and a one-tap "me too" (a vote, for an idea) instead
+// of a duplicate. The form works the same without it.
 (function () {
   "use strict";
 
@@ -9,50 +11,74 @@
   var title = form.querySelector("[name=title]");
   var body = form.querySelector("[name=body]");
   var product = form.querySelector("[name=product]");
-  var kind = form.querySelector("[name=kind]");
+  var heading = box.querySelector("h2");
   var list = box.querySelector(".similar-list");
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]");
   var timer = null;
   var last = "";
   var DELAY = 300;
 
+  function kind() {
+    var checked = form.querySelector("[name=kind]:checked");
+    return checked ? checked.value : "problem";
+  }
+
   function query() {
     var params = new URLSearchParams();
     params.set("title", title ? title.value : "");
     params.set("body", body ? body.value.slice(0, 2000) : "");
+    params.set("kind", kind());
     if (product && product.value) params.set("product", product.value);
     return params.toString();
   }
 
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
   function render(results) {
+    var idea = kind() === "suggestion";
+    heading.textContent = idea ? box.dataset.headingSuggestion : box.dataset.headingProblem;
     list.textContent = "";
     results.forEach(function (item) {
-      var li = document.createElement("li");
-      li.className = "similar-item";
-      var link = document.createElement("a");
+      var li = el("li", "similar-item");
+      var link = el("a", "similar-title", item.title);
       link.href = item.url;
-      link.textContent = item.title;
       link.target = "_blank";
       link.rel = "noopener";
-      var count = document.createElement("span");
-      count.className = "similar-count muted";
-      count.textContent = item.me_too + " " + box.dataset.labelCount;
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "me-too small similar-me-too";
-      button.textContent = box.dataset.labelMeToo;
-      button.addEventListener("click", function () { meToo(item, button, count); });
       li.appendChild(link);
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(count);
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(button);
+      var meta = el("p", "similar-meta muted");
+      [item.product, item.status, item.age].forEach(function (part) {
+        if (!part) return;
+        if (meta.childNodes.length) meta.appendChild(document.createTextNode(" · "));
+        meta.appendChild(el("span", part === item.status ? "similar-status" : "", part));
+      });
+      li.appendChild(meta);
+      if (item.official) {
+        var answer = el("p", "similar-official");
+        answer.appendChild(el("strong", "", box.dataset.labelOfficial + ": "));
+        answer.appendChild(document.createTextNode(item.official));
+        li.appendChild(answer);
+      }
+      var row = el("div", "similar-actions");
+      var count = el("span", "similar-count muted", item.people_text);
+      var button = el("button", "me-too small similar-me-too",
+        idea ? box.dataset.labelVote : box.dataset.labelMeToo);
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () { meToo(item, button, idea); });
+      row.appendChild(button);
+      row.appendChild(count);
+      li.appendChild(row);
       list.appendChild(li);
     });
     box.hidden = results.length === 0;
   }
 
-  function meToo(item, button, count) {
+  function meToo(item, button, idea) {
     var data = new FormData();
     if (csrf) data.append("csrfmiddlewaretoken", csrf.value);
     button.disabled = true;
@@ -69,17 +95,14 @@
         });
       })
       .then(function (result) {
-        count.textContent = result.count + " " + box.dataset.labelCount;
         button.classList.toggle("active", result.active);
         button.setAttribute("aria-pressed", result.active ? "true" : "false");
-        var done = document.createElement("p");
-        done.className = "similar-done";
+        var done = el("p", "similar-done");
         done.setAttribute("role", "status");
-        var link = document.createElement("a");
+        var link = el("a", "", idea ? box.dataset.labelVoteDone : box.dataset.labelDone);
         link.href = item.url;
-        link.textContent = box.dataset.labelDone;
         done.appendChild(link);
-        button.parentNode.appendChild(done);
+        button.parentNode.parentNode.appendChild(done);
       })
       .catch(function (error) {
         button.disabled = false;
@@ -89,7 +112,6 @@
   }
 
   function lookUp() {
-    if (kind && kind.value && kind.value !== "problem") { render([]); return; }
     var q = query();
     var typed = (title ? title.value : "") + (body ? body.value : "");
     if (typed.trim().length < 4) { render([]); return; }
@@ -106,6 +128,9 @@
     timer = setTimeout(lookUp, DELAY);
   }
 
-  [title, body].forEach(function (el) { if (el) el.addEventListener("input", later); });
-  [product, kind].forEach(function (el) { if (el) el.addEventListener("change", later); });
+  [title, body].forEach(function (node) { if (node) node.addEventListener("input", later); });
+  if (product) product.addEventListener("change", later);
+  form.querySelectorAll("[name=kind]").forEach(function (radio) {
+    radio.addEventListener("change", later);
+  });
 })();

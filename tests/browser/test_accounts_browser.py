@@ -38,7 +38,7 @@ def test_signup_verify_login_switch_language_logout(page, live_server, artifacts
     expect(page.locator(".nav-user")).to_have_text("Sari")  # logged in on confirmation
     shot(page, artifacts_dir, "4-logged-in")
 
-    page.click("header form button[type=submit]")  # Keluar
+    page.click("footer form.logout button[type=submit]")  # Keluar
     expect(page.get_by_role("link", name="Masuk")).to_be_visible()
     page.goto(f"{live_server.url}/accounts/login/")
     shot(page, artifacts_dir, "5-login")

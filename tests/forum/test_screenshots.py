@@ -175,7 +175,7 @@ def test_the_request_decodes_nothing_and_the_task_encodes_after_commit(
     assert response.status_code == 302 and decoded == []
     assert Screenshot.objects.filter(original__isnull=False).count() == 2
     page = client.get(response.url).content.decode()
-    assert page.count("Preparing the screenshot") == 2 and "<img" not in page
+    assert page.count("Preparing the screenshot") == 2 and "/media/" not in page
 
     for callback in queued:  # the commit queued the encoding task (eager here)
         callback()

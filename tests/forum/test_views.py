@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
-from forum.models import Flag, Notification, Post, Thread
+from forum.models import Flag, Follow, Notification, Post, Thread
 from tests.forum.conftest import executable_parts
 
 pytestmark = pytest.mark.django_db
@@ -146,17 +146,24 @@ def test_me_too_with_javascript_answers_json(client, other_fan, thread):
     assert second["active"] is False and second["count"] == 0
 
 
-def test_follow_unfollow_form(client, other_fan, thread):
+def test_follow_levels_without_and_with_javascript(client, other_fan, thread):
     client.force_login(other_fan)
     url = reverse("forum:follow", args=[thread.pk])
-    client.post(url, {"action": "follow"})
-    assert (
-        "Following"
-        in client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
-    assert client.post(
-        url, {"action": "unfollow"}, headers={"X-Requested-With": "fetch"}
-    ).json() == {"following": False}
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "only mentions reach you" in page
+    client.post(url, {"level": "watching"})
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'value="watching" class="secondary small" aria-pressed="true"' in page
+    answer = client.post(url, {"level": "muted"}, headers={"X-Requested-With": "fetch"}).json()
+    assert answer == {
+        "level": "muted",
+        "help": "You hear nothing about this thread, not even mentions.",
+    }
+    assert Follow.objects.get(user=other_fan, thread=thread).level == "muted"
+    refused = client.post(url, {"level": "loud"}, headers={"X-Requested-With": "fetch"})
+    assert refused.status_code == 400
+    client.post(url, {"action": "unfollow"})
+    assert not Follow.objects.filter(user=other_fan, thread=thread).exists()
 
 
 def test_bell_counts_unread_and_opening_marks_read(

@@ -77,9 +77,10 @@ def test_merge_moves_threads_votes_and_followers_and_tells_them(two_clusters, ma
         Notification.objects.filter(verb="status", thread=sig).values_list("recipient", flat=True)
     )
     assert told == {sig.author_id, voter.pk}
-    # In each fan's language: Indonesian unless they chose English.
+    # In each fan's language: Indonesian unless they chose English. The kept cluster is
+    # still new: nobody "knows" the problem yet, so the text says only what happened.
     texts = {n.recipient_id: n.text for n in Notification.objects.filter(thread=sig)}
-    assert "digabung dengan masalah yang sudah dikenal" in texts[sig.author_id]
+    assert "dikelompokkan dengan 2 laporan serupa" in texts[sig.author_id]
     assert TriageEvent.objects.filter(action="merged", actor=manager, cluster=camera).exists()
     assert TriageEvent.objects.filter(action="merged", actor=manager, cluster=signal).exists()
 

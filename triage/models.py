@@ -11,16 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Kind, Product, Thread
+from triage.engine import scale
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical", _("Critical")
-    MAJOR = "major", _("Major")
-    MINOR = "minor", _("Minor")
-    SUGGESTION = "suggestion", _("Suggestion")
+    """The engine's scale (``triage.engine.scale``), worst first, with its labels."""
 
-
-SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.MINOR: 2, Severity.SUGGESTION: 3}
+    CRITICAL = scale.CRITICAL, _("Critical")
+    MAJOR = scale.MAJOR, _("Major")
+    MINOR = scale.MINOR, _("Minor")
+    SUGGESTION = scale.SUGGESTION, _("Suggestion")
 
 
 class ClusterStatus(models.TextChoices):

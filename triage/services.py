@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -33,9 +32,9 @@ from accounts.roles import COMMUNITY_MANAGER
 from forum import services as forum_services
 from forum.models import VISIBLE, Kind, MeToo, Notification, Post, Product, Status, Thread
 from triage import engine, index, selectors, wording
+from triage.engine import firmware_at_or_after
 from triage.engine.spread import SpreadFigures, detect_spike, heat
 from triage.models import (
-    SEVERITY_RANK,
     Alert,
     Cluster,
     ClusterStatus,
@@ -65,15 +64,9 @@ def _emit(event: str, cluster_id: int | None, **data) -> None:
 
 # Bump when the engine's decisions change, so the sweeper re-triages every thread.
 ENGINE_VERSION = "1"
-# Below this the engine's product guess is not trusted and the thread waits, unassigned.
-PRODUCT_CONFIDENCE = 0.6
-# A level must be held by this share of a cluster's threads to be the cluster's severity.
-SEVERITY_SHARE = 0.25
 # The engine's reasons kept with a cluster's severity: the commonest among its threads.
 EVIDENCE_REASONS = 5
 DAILY_DAYS = 30
-# Similar threads whose severity a thread without symptom words may borrow.
-NEIGHBOURS = 5
 # Where the sweeper stopped (a thread id), so the next sweep goes on from there.
 SWEEP_CURSOR = "triage:sweep-cursor"
 # Escalation risk at which a cluster is flagged in the queue and an alert is opened.
@@ -188,9 +181,8 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
 
 
 def _decide_product(thread: Thread, guess: engine.ProductGuess) -> int | None:
-    sure = guess.key is not None and guess.confidence >= PRODUCT_CONFIDENCE
     if thread.product_id:
-        if sure and int(guess.key) != thread.product_id:
+        if guess.is_sure and int(guess.key) != thread.product_id:
             # The fan picked one phone but writes only about another: cluster it with
             # the phone it is about; the thread stays where it was filed until a
             # manager moves it.
@@ -199,7 +191,7 @@ def _decide_product(thread: Thread, guess: engine.ProductGuess) -> int | None:
                       confidence=guess.confidence)  # fmt: skip
             return int(guess.key)
         return thread.product_id
-    if not sure:
+    if not guess.is_sure:
         return None  # waits in the unassigned queue for a manager
     product_id = int(guess.key)
     # An imported complaint that names its phone gets that product, for fans too.
@@ -226,7 +218,7 @@ def _severity_from_neighbours(thread_id: int, own: engine.SeverityDecision):
     cluster_index = index.current_index()
     if thread_id not in cluster_index.index:
         return own
-    similar = dict(cluster_index.similar_to(thread_id, k=NEIGHBOURS))
+    similar = dict(cluster_index.similar_to(thread_id, k=engine.severity.NEIGHBOURS))
     stored = ThreadTriage.objects.filter(thread_id__in=list(similar)).values_list(
         "thread_id", "severity", "severity_reasons"
     )
@@ -274,15 +266,6 @@ def _open_cluster(key: int, thread: Thread, product_id: int | None, row: ThreadT
 
 
 # --- figures and heat --------------------------------------------------------------------
-
-
-def _cluster_severity(votes: Counter, total: int) -> tuple[str, int]:
-    """The worst level held by at least SEVERITY_SHARE of the threads, and its count."""
-    for level in sorted(votes, key=lambda s: SEVERITY_RANK.get(s, 9)):
-        if votes[level] >= max(1.0, SEVERITY_SHARE * total):
-            return level, votes[level]
-    level = votes.most_common(1)[0][0] if votes else Severity.MINOR
-    return level, votes[level]
 
 
 def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> int:
@@ -401,7 +384,7 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
             round(engine.spread.per_100k(c.reporters, devices), 2) if devices else None
         )
         if c.severity_source == Source.ENGINE:
-            level, count = _cluster_severity(votes[c.pk], c.threads)
+            level, count = engine.cluster_severity(votes[c.pk], c.threads)
             c.severity = level
             c.severity_reason = ""
             c.severity_evidence = {
@@ -471,25 +454,6 @@ def refresh_all_figures(batch: int = 500) -> int:
 
 
 # --- status, regressions ------------------------------------------------------------------
-
-
-_VERSION = re.compile(r"\d+(?:\.\d+)+")
-
-
-def _version(text: str) -> tuple[str, tuple[int, ...]] | None:
-    parts = engine.parse_firmware(text)
-    if parts is not None:
-        return parts.family, tuple(int(x) for x in re.findall(r"\d+", parts.version))
-    match = _VERSION.search(text)
-    return ("", tuple(int(x) for x in match.group(0).split("."))) if match else None
-
-
-def firmware_at_or_after(firmware: str, fixed_in: str) -> bool:
-    """Is ``firmware`` the version ``fixed_in`` names, or later? False when unknown."""
-    mine, fixed = _version(firmware or ""), _version(fixed_in or "")
-    if not mine or not fixed or (mine[0] and fixed[0] and mine[0] != fixed[0]):
-        return False
-    return mine[1] >= fixed[1]
 
 
 def _check_regression(cluster: Cluster, thread: Thread) -> None:

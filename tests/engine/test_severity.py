@@ -70,3 +70,19 @@ def test_a_part_with_a_symptom_beside_it_is_that_part_degraded():
     # The generic word yields to the part and adds no feature of its own.
     assert not any("broken" in t for t in broken.terms)
     assert broken.severity.level == "minor"  # audio is not a core function
+
+
+def test_the_scale_ranks_worse_higher():
+    from triage.engine import SEVERITIES, severity_rank
+
+    assert SEVERITIES == ("critical", "major", "minor", "suggestion")
+    assert [severity_rank(level) for level in SEVERITIES] == [3, 2, 1, 0]
+
+
+def test_a_cluster_takes_the_worst_level_a_quarter_of_its_threads_hold():
+    from triage.engine import cluster_severity
+
+    assert cluster_severity({"minor": 6, "critical": 2}, 8) == ("critical", 2)
+    assert cluster_severity({"minor": 7, "critical": 1, "major": 2}, 10) == ("minor", 7)
+    assert cluster_severity({"critical": 1}, 1) == ("critical", 1)
+    assert cluster_severity({}, 0) == ("minor", 0)

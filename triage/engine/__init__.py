@@ -18,9 +18,11 @@ from triage.engine.clustering import (
     learned_link,
 )
 from triage.engine.escalation import ALERT_SCORE, EscalationRisk
+from triage.engine.firmware import firmware_at_or_after
 from triage.engine.normalize import FirmwareParts, normalize, parse_firmware
 from triage.engine.products import Catalog, Product, ProductGuess
-from triage.engine.severity import SeverityDecision
+from triage.engine.scale import SEVERITIES, severity_rank
+from triage.engine.severity import SeverityDecision, cluster_severity
 
 __all__ = [
     "ALERT_SCORE",
@@ -34,12 +36,16 @@ __all__ = [
     "FirmwareParts",
     "Product",
     "ProductGuess",
+    "SEVERITIES",
     "SeverityDecision",
     "Lesson",
     "StoredThread",
     "Tie",
     "analyse",
+    "cluster_severity",
+    "firmware_at_or_after",
     "learned_link",
     "normalize",
     "parse_firmware",
+    "severity_rank",
 ]

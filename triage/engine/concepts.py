@@ -32,7 +32,6 @@ from triage.engine.vocabulary import (
 _NEGATION_BARRIERS = frozenset("tapi but dan and terus malah jadi lalu kemudian then".split())
 # "bukan cuma panas", "not only hot": the symptom is there, and more.
 _NOT_ONLY = frozenset("cuma hanya only just saja".split())
-_SEVERITY_RANK = {"critical": 3, "major": 2, "minor": 1, "suggestion": 0}
 # A family feature weighs this share of a concept's.
 FAMILY_SHARE = 0.5
 
@@ -268,8 +267,3 @@ def concept_features(hits: Iterable[ConceptHit]) -> dict[str, float]:
             name = "@" + family
             features[name] = features.get(name, 0.0) + FAMILY_SHARE
     return features
-
-
-def severity_rank(level: str) -> int:
-    """Order of severities: critical 3, major 2, minor 1, suggestion 0."""
-    return _SEVERITY_RANK[level]

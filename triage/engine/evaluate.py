@@ -34,8 +34,8 @@ import numpy as np
 from triage.engine.analysis import analyse
 from triage.engine.clustering import ClusterIndex, Lesson, StoredThread, learned_link
 from triage.engine.products import Catalog
+from triage.engine.scale import SEVERITIES
 from triage.engine.severity import SeverityDecision, from_neighbours
-from triage.engine.vocabulary import SEVERITIES
 
 Row = Mapping[str, Any]
 

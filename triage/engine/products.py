@@ -26,6 +26,8 @@ _MAX_WINDOW = 6
 
 # How sure a match of each kind of alias is.
 CONFIDENCE = {"name": 0.95, "alias": 0.9, "abbreviation": 0.85, "family": 0.5}
+# Below this a guess is not acted on (a family match alone never is).
+TRUSTED_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ class ProductGuess:
     confidence: float
     source: str
     matched: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_sure(self) -> bool:
+        """Sure enough to act on: below ``TRUSTED_CONFIDENCE`` a post waits, unassigned,
+        for a manager, and a fan's own choice of product stands."""
+        return self.key is not None and self.confidence >= TRUSTED_CONFIDENCE
 
 
 def _tokens(text: str) -> list[str]:

@@ -1,25 +1,26 @@
-"""Severity on a fixed scale, with the words and rules that decided it.
-
-- critical: safety (overheating, swelling battery, burning), data loss, a dead or
-  boot-looping device;
-- major: a core function broken (calls, signal, charging, camera, display, ...);
-- minor: degraded (battery drain, lag, glitches), or a problem we cannot name;
-- suggestion: a request with no problem stronger than minor in it.
+"""Severity on the fixed scale of :mod:`triage.engine.scale`, with the words and rules
+that decided it: for one post, for a post without symptom words (from its neighbours),
+and for a cluster (the vote of its threads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from triage.engine.concepts import ConceptHit, severity_rank
+from triage.engine.concepts import ConceptHit
+from triage.engine.scale import MINOR, SUGGESTION, severity_rank
 
 # The first reason of a decision that no words of the post itself support.
 NO_WORDS = "no symptom words found"
+# How many of a post's most similar reports it may borrow its severity from.
+NEIGHBOURS = 5
 # Enough similarity, summed over neighbours that have words, to borrow their severity.
 NEIGHBOUR_EVIDENCE = 0.3
 # Neighbours less similar than this are not evidence at all.
 NEIGHBOUR_MIN = 0.2
+# A level must be held by this share of a cluster's threads to be the cluster's severity.
+CLUSTER_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
     problems.sort(key=lambda h: -severity_rank(h.severity))
     top = severity_rank(problems[0].severity) if problems else 0
     reasons: list[str] = []
-    if requests and top <= severity_rank("minor"):
-        level = "suggestion"
+    if requests and top <= severity_rank(MINOR):
+        level = SUGGESTION
         reasons.append(f"request words: {', '.join(sorted({repr(h.term) for h in requests}))}")
         reasons += [f"{_describe(h)} (in a suggestion)" for h in problems]
     elif problems:
@@ -64,7 +65,7 @@ def classify_severity(hits: Sequence[ConceptHit]) -> SeverityDecision:
                 seen.add(text)
                 reasons.append(text)
     else:
-        level = "minor"
+        level = MINOR
         reasons.append(f"{NO_WORDS}: minor by default")
     reasons += [f"'{h.term}' negated ({h.concept}): ignored" for h in negated]
     return SeverityDecision(level, tuple(reasons))
@@ -88,3 +89,16 @@ def from_neighbours(
     count = sum(1 for d, s in neighbours if d.from_words and s > 0 and d.level == level)
     why = f"{NO_WORDS}: {level} like {count} similar report(s)"
     return SeverityDecision(level, (why, *own.reasons[1:]))
+
+
+def cluster_severity(votes: Mapping[str, int], total: int) -> tuple[str, int]:
+    """A cluster's severity from its threads' levels (``votes``: level -> threads):
+    the worst level held by at least ``CLUSTER_SHARE`` of the ``total`` threads (and by
+    one at least), else the commonest; with the number of threads that hold it."""
+    for level in sorted(votes, key=severity_rank, reverse=True):
+        if votes[level] >= max(1.0, CLUSTER_SHARE * total):
+            return level, votes[level]
+    if not votes:
+        return MINOR, 0
+    level = max(votes, key=lambda lv: votes[lv])
+    return level, votes[level]

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 
 from scipy.stats import poisson
 
+from triage.engine.scale import CRITICAL, MAJOR, MINOR, SUGGESTION
+
 # Points for how bad one report is, on the engine's severity scale.
-SEVERITY_POINTS: dict[str, float] = {
-    "critical": 60.0,
-    "major": 30.0,
-    "minor": 12.0,
-    "suggestion": 6.0,
-}
+SEVERITY_POINTS: dict[str, float] = {CRITICAL: 60.0, MAJOR: 30.0, MINOR: 12.0, SUGGESTION: 6.0}
 
 HEAT_FORMULA = (
     "heat = (severity points + 6 × reporters + 3 × me-too votes + 1 × replies + "
@@ -68,7 +65,7 @@ def heat(figures: SpreadFigures) -> float:
     the last report. Reporters per 100,000 devices keep a small product's widespread
     problem from being drowned out by a big product's large raw counts.
     """
-    points = SEVERITY_POINTS.get(figures.severity, SEVERITY_POINTS["minor"])
+    points = SEVERITY_POINTS.get(figures.severity, SEVERITY_POINTS[MINOR])
     points += 6 * figures.reporters + 3 * figures.me_too + figures.replies
     density = per_100k(figures.reporters + figures.me_too, figures.active_devices)
     if density is not None:

@@ -143,8 +143,6 @@ STOPWORDS: frozenset[str] = ENGLISH_STOP_WORDS | frozenset(
     """.split()
 )
 
-SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "suggestion")
-
 
 @dataclass(frozen=True)
 class Concept:

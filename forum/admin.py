@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from forum import markdown, services
+from forum import services
 from forum.models import (
     Flag,
     ModerationAction,
@@ -193,9 +193,17 @@ class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
         "suspend_authors",
     ]
 
+    def has_add_permission(self, request):
+        return False  # threads are opened on the forum (services.create_thread)
+
     def save_model(self, request, obj, form, change):
-        obj.body_html = markdown.render(obj.body)
-        super().save_model(request, obj, form, change)
+        """A correction goes through the forum's edit service: HTML, search terms and
+        "edited" are stored, and triage reads the thread again."""
+        data = form.cleaned_data
+        services.correct_thread(
+            moderator=request.user, thread=obj, title=data["title"], body=data["body"],
+            firmware=data["firmware"], kind=data["kind"],
+        )  # fmt: skip
 
     @admin.action(description=_("Lock (asks for a reason)"), permissions=["change"])
     def lock(self, request, queryset):
@@ -289,9 +297,16 @@ class PostAdmin(ModerationMixin, admin.ModelAdmin):
     fields = ["body", "firmware", *readonly_fields]
     actions = ["hide", "restore", "pin", "suspend_authors"]
 
+    def has_add_permission(self, request):
+        return False  # replies are posted on the forum (services.create_post)
+
     def save_model(self, request, obj, form, change):
-        obj.body_html = markdown.render(obj.body)
-        super().save_model(request, obj, form, change)
+        """A correction goes through the forum's edit service (HTML, mentions, search
+        terms and "edited" stored as for the author's own edit)."""
+        data = form.cleaned_data
+        services.correct_post(
+            moderator=request.user, post=obj, body=data["body"], firmware=data["firmware"]
+        )
 
     @admin.action(description=_("Pin as the thread's answer (official replies)"))
     def pin(self, request, queryset):

@@ -8,24 +8,30 @@ Errors meant for the user are raised as ``ForumError`` (a ValidationError) with 
 translated message; a view shows it next to the form.
 """
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.celery import publish
-from forum import markdown, mentions, textsearch
+from forum import markdown, mentions, tasks, textsearch
+from forum.events import (
+    ME_TOO,
+    REPLY,
+    VISIBILITY,
+    announce,
+    thread_activity,
+    thread_created,
+    thread_edited,
+)
 from forum.models import (
     Flag,
     Follow,
@@ -38,23 +44,14 @@ from forum.models import (
     Screenshot,
     Status,
     Thread,
-    screenshot_path,
 )
+from forum.notifications import HEARS_STATUS, fold, notify
+from forum.screenshots import encode_screenshots
 from forum.selectors import PUBLIC_GENERATION
-from forum.uploads import CheckedImage, CleanImage, check_image, encode_image
-
-log = logging.getLogger(__name__)
+from forum.uploads import CheckedImage, CleanImage, check_image
 
 # Fans may change what they wrote for this long; after that the record stands.
 EDIT_WINDOW = timedelta(hours=24)
-
-# Sent after the transaction that created a thread has committed, with ``thread_id``.
-# The triage pipeline connects here to queue its Celery task (see _after_thread_created).
-thread_created = Signal()
-# Sent after commit with ``thread_id`` and ``change`` ("visibility") when what the public
-# sees of a thread changed: it or a reply was hidden, restored or deleted. Triage
-# recomputes the thread's cluster (figures and label count visible threads only).
-thread_activity = Signal()
 
 
 class ForumError(ValidationError):
@@ -65,12 +62,12 @@ def _taken_down(thread_id: int) -> None:
     """After commit: no cached page or search result may show what was taken down, and
     the thread's cluster is told (its label and figures count visible threads only)."""
 
-    def after_commit() -> None:
+    def forget_public_pages() -> None:
         if not cache.add(PUBLIC_GENERATION, 1, timeout=None):
             cache.incr(PUBLIC_GENERATION)
-        thread_activity.send(sender=Thread, thread_id=thread_id, change="visibility")
 
-    transaction.on_commit(after_commit)
+    transaction.on_commit(forget_public_pages)
+    announce(thread_activity, thread_id, change=VISIBILITY)
 
 
 def ensure_can_post(user: User) -> None:
@@ -106,57 +103,8 @@ def _attach(thread: Thread, post: Post | None, screenshots: Iterable) -> None:
 
 
 def _queue_encoding(screenshot_ids: list[int]) -> None:
-    from forum.tasks import encode_screenshots
-
     # Broker down: the sweeper (tasks.encode_pending_screenshots) takes them.
-    publish(encode_screenshots, screenshot_ids)
-
-
-def encode_screenshots(screenshot_ids: Iterable[int]) -> int:
-    """Re-encode uploads waiting in ``Screenshot.original`` into their public image.
-
-    Runs in a worker (``forum.tasks``), one image at a time. Idempotent: a screenshot
-    already encoded (by another worker or the sweeper) is skipped, and a file written
-    in a race that was lost is deleted again. An upload that turns out to be broken
-    past its header is removed and its author told so. Returns how many were encoded.
-    """
-    done = 0
-    for shot_id in screenshot_ids:
-        shot = (
-            Screenshot.objects.filter(pk=shot_id, original__isnull=False)
-            .select_related("thread", "post")
-            .first()
-        )
-        if shot is None:
-            continue
-        upload = ContentFile(bytes(shot.original), name=f"screenshot-{shot.pk}")
-        try:
-            clean = encode_image(check_image(upload))
-        except ValidationError:
-            _drop_broken_screenshot(shot)
-            continue
-        name = shot.image.storage.save(screenshot_path(shot, clean.content.name), clean.content)
-        won = Screenshot.objects.filter(pk=shot.pk, original__isnull=False).update(
-            image=name, width=clean.width, height=clean.height, original=None
-        )
-        if won:
-            done += 1
-        else:
-            shot.image.storage.delete(name)
-    return done
-
-
-def _drop_broken_screenshot(shot: Screenshot) -> None:
-    log.warning("screenshot %s could not be decoded; removed", shot.pk)
-    if Screenshot.objects.filter(pk=shot.pk, original__isnull=False).delete()[0]:
-        author_id = shot.post.author_id if shot.post_id else shot.thread.author_id
-        if author_id:
-            notify(
-                recipients=[author_id],
-                verb=Notification.Verb.SCREENSHOT,
-                thread=shot.thread,
-                post=shot.post,
-            )
+    publish(tasks.encode_screenshots, screenshot_ids)
 
 
 def _render(body: str, thread_id: int | None = None) -> str:
@@ -167,15 +115,6 @@ def _render(body: str, thread_id: int | None = None) -> str:
 def render_preview(body: str, thread_id: int | None = None) -> str:
     """A post's HTML exactly as posting it would store it (for the composer's preview)."""
     return _render(body, thread_id)
-
-
-def _after_thread_created(thread_id: int) -> None:
-    """Runs once the thread is committed: the place for the triage pipeline's hook.
-
-    The triage app connects a receiver to ``thread_created`` that queues its task
-    (e.g. ``triage_thread.delay(thread_id)``); nothing here does triage itself.
-    """
-    thread_created.send(sender=Thread, thread_id=thread_id)
 
 
 @transaction.atomic
@@ -201,8 +140,8 @@ def create_thread(
     upload checked from its header, re-encoded by a task after commit) or ``CleanImage``
     (already re-encoded, stored as is), or ``(image, alt_text)`` pairs. ``created_at``
     backdates imports and also sets ``last_activity_at``. The author follows their
-    thread. After commit, the
-    ``thread_created`` signal is sent for the triage pipeline. Raises ForumError when
+    thread. After commit, ``forum.events.thread_created`` is sent (the triage pipeline
+    listens). Raises ForumError when
     the author is suspended. Does not apply rate limits (the views do).
     """
     if author is not None:
@@ -227,7 +166,7 @@ def create_thread(
     _attach(thread, None, screenshots)
     if author is not None:
         Follow.objects.create(thread=thread, user=author, created_at=when)
-    transaction.on_commit(lambda: _after_thread_created(thread.pk))
+    announce(thread_created, thread.pk)
     return thread
 
 
@@ -284,10 +223,9 @@ def create_post(
     if author is not None:
         follow(user=author, thread=thread)
     if notify_followers:
-        from forum.tasks import fan_out_reply
-
         # The followers are told now even while the broker is down: nothing else would.
-        transaction.on_commit(lambda: publish(fan_out_reply, post.pk, run_here_if_down=True))
+        transaction.on_commit(lambda: publish(tasks.fan_out_reply, post.pk, run_here_if_down=True))
+    announce(thread_activity, thread.pk, change=REPLY)
     return post
 
 
@@ -309,6 +247,23 @@ def edit_thread(
     """Change one's own opening post within the edit window; marks it edited."""
     if not can_edit(user, thread):
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
+    return _rewrite_thread(thread, title=title, body=body, firmware=firmware, kind=kind)
+
+
+@transaction.atomic
+def correct_thread(
+    *, moderator: User, thread: Thread, title: str, body: str, firmware: str, kind: str
+) -> Thread:
+    """A moderator's correction of a thread's text (the admin's change form), at any
+    time; marked edited and read again by triage like the author's own edit."""
+    if not moderator.has_perm("forum.change_thread"):
+        raise ForumError(_("You may not change threads."), code="permission")
+    return _rewrite_thread(thread, title=title, body=body, firmware=firmware, kind=kind)
+
+
+def _rewrite_thread(thread: Thread, *, title: str, body: str, firmware: str, kind: str) -> Thread:
+    """Store a thread's new text with its HTML and search terms, mark it edited and,
+    after commit, send ``thread_edited`` (triage reads it again)."""
     thread.title, thread.body, thread.firmware, thread.kind = title.strip(), body, firmware, kind
     thread.body_html = _render(body, thread.pk)
     thread.search_title = textsearch.document_terms(thread.title)
@@ -320,6 +275,7 @@ def edit_thread(
             "edited_at",
         ]
     )  # fmt: skip
+    announce(thread_edited, thread.pk)
     return thread
 
 
@@ -328,9 +284,24 @@ def edit_post(*, user: User, post: Post, body: str) -> Post:
     """Change one's own reply within the edit window; marks it edited."""
     if not can_edit(user, post):
         raise ForumError(_("This post can no longer be edited."), code="edit_window")
+    return _rewrite_post(post, body=body)
+
+
+@transaction.atomic
+def correct_post(*, moderator: User, post: Post, body: str, firmware: str) -> Post:
+    """A moderator's correction of a reply's text and firmware (the admin's change form);
+    marked edited, with its HTML, mentions and search terms stored as for the author's
+    edit."""
+    if not moderator.has_perm("forum.change_post"):
+        raise ForumError(_("You may not change replies."), code="permission")
+    post.firmware = firmware.strip()
+    return _rewrite_post(post, body=body, also=["firmware"])
+
+
+def _rewrite_post(post: Post, *, body: str, also: Sequence[str] = ()) -> Post:
     post.body, post.body_html, post.edited_at = body, _render(body, post.thread_id), timezone.now()
     post.search_body = textsearch.document_terms(body)
-    post.save(update_fields=["body", "body_html", "search_body", "edited_at"])
+    post.save(update_fields=["body", "body_html", "search_body", "edited_at", *also])
     return post
 
 
@@ -407,6 +378,7 @@ def toggle_me_too(*, user: User, thread: Thread) -> tuple[bool, int]:
             added = True
     count = Thread.objects.filter(pk=thread.pk).values_list("me_too_count", flat=True).get()
     thread.me_too_count = count
+    announce(thread_activity, thread.pk, change=ME_TOO)
     return added, count
 
 
@@ -433,76 +405,6 @@ def unfollow(*, user: User, thread: Thread) -> bool:
     """Stop following a thread. Returns True if the user was following it."""
     deleted, _rows = Follow.objects.filter(thread=thread, user=user).delete()
     return bool(deleted)
-
-
-# Who hears of what, by follow level (see Follow).
-HEARS_REPLIES = (Follow.Level.WATCHING,)
-HEARS_STATUS = (Follow.Level.WATCHING, Follow.Level.NORMAL)
-MAX_ACTOR_NAMES = 3
-
-
-def _fold(rows: list[Notification]) -> list[Notification]:
-    """Fold new notifications into the recipients' unread ones about the same thread and
-    verb: those are replaced by the new row, which counts them and names the latest
-    actors. One read and one delete, whatever the number of rows."""
-    keyed = {(n.recipient_id, n.thread_id, n.verb): n for n in rows if n.thread_id}
-    if not keyed:
-        return rows
-    older = Notification.objects.filter(
-        recipient_id__in={k[0] for k in keyed},
-        thread_id__in={k[1] for k in keyed},
-        verb__in={k[2] for k in keyed},
-        read_at__isnull=True,
-    ).values_list("id", "recipient_id", "thread_id", "verb", "extra")
-    stale = []
-    for pk, recipient_id, thread_id, verb, extra in older:
-        new = keyed.get((recipient_id, thread_id, verb))
-        if new is None:
-            continue
-        stale.append(pk)
-        new.extra["count"] = new.extra.get("count", 1) + (extra or {}).get("count", 1)
-        names = new.extra.get("actors", []) + (extra or {}).get("actors", [])
-        new.extra["actors"] = list(dict.fromkeys(names))[:MAX_ACTOR_NAMES]
-    if stale:
-        Notification.objects.filter(pk__in=stale).delete()
-    return rows
-
-
-def notify(
-    *,
-    recipients: Iterable[User | int],
-    verb: str,
-    thread: Thread | None = None,
-    post: Post | None = None,
-    actor: User | None = None,
-    text: str = "",
-    extra: dict | None = None,
-) -> int:
-    """Create one notification per recipient (users or user ids), skipping the actor,
-    folding repeats about the same thread (see ``_fold``).
-
-    The generic entry point for anything a user should see in the bell and the daily
-    digest: replies, mentions, moderation. Returns how many rows were created.
-    """
-    actor_id = actor.pk if actor else None
-    ids = {r if isinstance(r, int) else r.pk for r in recipients} - {actor_id}
-    now = timezone.now()
-    names = [str(actor)] if actor else []
-    rows = [
-        Notification(
-            recipient_id=rid,
-            verb=verb,
-            thread=thread,
-            post=post,
-            actor_id=actor_id,
-            text=text[:300],
-            extra={**(extra or {}), "actors": names},
-            created_at=now,
-        )
-        for rid in sorted(ids)
-    ]
-    Notification.objects.bulk_create(_fold(rows), batch_size=1000)
-    return len(rows)
 
 
 def notify_followers(
@@ -548,16 +450,14 @@ def notify_followers(
                 created_at=now,
             )
         )
-    created = Notification.objects.bulk_create(_fold(rows), batch_size=1000)
+    created = Notification.objects.bulk_create(fold(rows), batch_size=1000)
     if email and created:
         _mail_after_commit([n.pk for n in created])
     return len(rows)
 
 
 def _mail_after_commit(notification_ids: list[int]) -> None:
-    from forum.tasks import email_notifications
-
-    transaction.on_commit(lambda: email_notifications.delay(notification_ids))
+    transaction.on_commit(lambda: tasks.email_notifications.delay(notification_ids))
 
 
 def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
@@ -586,9 +486,8 @@ def set_thread_status(
     if old == status and thread.fixed_in == (fixed_in or thread.fixed_in):
         return False
     thread.status = status
-    if fixed_in:
-        thread.fixed_in = fixed_in
-    thread.save(update_fields=["status", "fixed_in"])
+    thread.fixed_in = fixed_in or thread.fixed_in
+    show_status(thread_ids=[thread.pk], status=status, fixed_in=thread.fixed_in)
     if actor is not None:
         ModerationAction.objects.create(
             moderator=actor,
@@ -605,6 +504,24 @@ def set_thread_status(
         email=True,
     )
     return True
+
+
+def show_status(*, thread_ids: Iterable[int], status: str, fixed_in: str) -> int:
+    """Show this status and fixed-in version on these threads, in one UPDATE: how a
+    problem's status (a triage cluster's) reaches every thread that reports it. Tells
+    nobody: ``notify_followers`` does, once per fan. Returns how many threads changed."""
+    if status not in Status.values:
+        raise ForumError(_("Unknown status: %(status)s"), code="status", params={"status": status})
+    return Thread.objects.filter(pk__in=list(thread_ids)).update(status=status, fixed_in=fixed_in)
+
+
+def fill_in_product(*, thread: Thread, product_id: int) -> bool:
+    """Give a thread filed without a product (an import) the product its text names, as
+    triage detected it. A product someone chose is never changed. Returns whether it was
+    set."""
+    return bool(
+        Thread.objects.filter(pk=thread.pk, product__isnull=True).update(product_id=product_id)
+    )
 
 
 def flag(*, reporter: User, thread: Thread, post: Post | None, reason: str, detail: str) -> Flag:
@@ -678,6 +595,7 @@ def move_thread(*, moderator: User, thread: Thread, product: Product, reason: st
     old = thread.product_id
     Thread.objects.filter(pk=thread.pk).update(product=product)
     thread.product = product
+    announce(thread_edited, thread.pk)  # what triage reads of it changed
     ModerationAction.objects.create(
         moderator=moderator,
         action=ModerationAction.Action.MOVE,
@@ -762,6 +680,10 @@ __all__ = [
     "flag",
     "follow",
     "set_follow_level",
+    "correct_post",
+    "correct_thread",
+    "encode_screenshots",
+    "fill_in_product",
     "mark_notifications_read",
     "move_thread",
     "notify",
@@ -771,9 +693,11 @@ __all__ = [
     "set_hidden",
     "set_locked",
     "set_thread_status",
+    "show_status",
     "suspend_user",
     "thread_activity",
     "thread_created",
+    "thread_edited",
     "toggle_me_too",
     "unfollow",
 ]

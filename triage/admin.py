@@ -739,9 +739,7 @@ class AlertAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected alerts"), permissions=["change"])
     def close(self, request, queryset):
-        closed = queryset.filter(closed_at=None).update(
-            closed_at=timezone.now(), closed_by=request.user
-        )
+        closed = services.close_alerts(queryset, actor=request.user)
         self.message_user(
             request,
             ngettext("Closed %(n)s alert.", "Closed %(n)s alerts.", closed) % {"n": closed},

@@ -309,6 +309,7 @@ class TriageEvent(models.Model):
         REGRESSED = "regressed", _("Reopened as regressed")
         PRODUCT = "product", _("Product set")
         ALERT = "alert", _("Alert opened")
+        ALERT_CLOSED = "alert_closed", _("Alert closed")
         REPLIED = "replied", _("Official reply posted")
         LEARNED = "learned", _("Engine taught")
         UNLEARNED = "unlearned", _("Lesson withdrawn")

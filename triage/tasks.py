@@ -1,4 +1,5 @@
-"""Celery tasks of the triage pipeline: thin wrappers around ``triage.services``.
+"""Celery tasks of the triage pipeline: thin wrappers around ``triage.services``, and
+the webhook delivery task (``triage.webhooks``).
 
 Every task is idempotent and acknowledged late, so a worker that dies mid-task leaves
 the message to another; transient database errors are retried with backoff.
@@ -11,7 +12,9 @@ from django.db import OperationalError
 
 from config.celery import publish
 from triage import services
-from triage import webhooks as webhook_delivery
+
+# Declared beside the attempts it makes; named here so that workers register it.
+from triage.webhooks import deliver_webhook
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +95,16 @@ def queue_refresh(thread_id: int) -> None:
     _queue(refresh_cluster, thread_id)
 
 
-@shared_task(bind=True, name="triage.deliver_webhook", acks_late=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> None:
-    """POST one webhook delivery; after a failed attempt, retry after 2, 4, 8 ... seconds
-    (``triage.webhooks.attempt`` keeps count and gives up after MAX_ATTEMPTS)."""
-    wait = webhook_delivery.attempt(delivery_id)
-    if wait is None:
-        return
-    if self.request.is_eager:
-        # No broker (embedded mode): retrying in-process would hold the request through
-        # the backoff. The delivery stays pending, with its error, resendable in the admin.
-        log.warning("webhook delivery %s failed; not retried without a broker", delivery_id)
-        return
-    raise self.retry(countdown=wait)
+__all__ = [
+    "consolidate",
+    "deliver_webhook",
+    "detect_spikes",
+    "queue_refresh",
+    "queue_triage",
+    "queue_visibility_changed",
+    "refresh_cluster",
+    "refresh_heat",
+    "sweep",
+    "triage_thread",
+    "visibility_changed",
+]

@@ -1,8 +1,10 @@
 """Signed webhooks: triage events delivered to engineering's endpoints, with retries.
 
-``dispatch`` listens to ``triage.services.triage_event`` (sent after commit): for every
-active webhook subscribed to the event it stores a ``WebhookDelivery`` and queues the
-``triage.deliver_webhook`` task, so no request ever waits on a receiver.
+``dispatch`` is called by the triage services after a change commits
+(``triage.services.audit.emit``): for every active webhook subscribed to the event it
+stores a ``WebhookDelivery`` and queues the ``triage.deliver_webhook`` task (declared
+here, beside the attempts it makes), so no request ever waits on a receiver. This module
+imports no other triage module but the models.
 
 Each attempt POSTs the JSON payload with these headers::
 
@@ -38,6 +40,7 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -46,7 +49,6 @@ from django.utils.translation import gettext_lazy as _
 
 from config.celery import publish
 from triage.models import Cluster, Webhook, WebhookDelivery
-from triage.services import triage_event
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ def _cluster_summary(cluster_id: int | None) -> dict | None:
     }
 
 
-def dispatch(sender, event: str, cluster_id: int | None, data: dict, **kwargs) -> list[int]:
+def dispatch(event: str, cluster_id: int | None, data: dict) -> list[int]:
     """Store one delivery per active webhook subscribed to ``event`` and queue each.
 
     Never raises: a failure here must not break the change that sent the event.
@@ -147,14 +149,24 @@ def dispatch(sender, event: str, cluster_id: int | None, data: dict, **kwargs) -
 
 
 def _queue(delivery_ids: list[int]) -> None:
-    from triage.tasks import deliver_webhook
-
     for delivery_id in delivery_ids:
         # Broker down: the delivery stays pending, resendable in the admin.
         publish(deliver_webhook, delivery_id)
 
 
-triage_event.connect(dispatch, weak=False, dispatch_uid="triage.webhooks.dispatch")
+@shared_task(bind=True, name="triage.deliver_webhook", acks_late=True, max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> None:
+    """POST one webhook delivery; after a failed attempt, retry after 2, 4, 8 ... seconds
+    (``attempt`` keeps count and gives up after MAX_ATTEMPTS)."""
+    wait = attempt(delivery_id)
+    if wait is None:
+        return
+    if self.request.is_eager:
+        # No broker (embedded mode): retrying in-process would hold the request through
+        # the backoff. The delivery stays pending, with its error, resendable in the admin.
+        log.warning("webhook delivery %s failed; not retried without a broker", delivery_id)
+        return
+    raise self.retry(countdown=wait)
 
 
 # --- where a delivery may go ---------------------------------------------------------------

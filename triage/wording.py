@@ -18,6 +18,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from triage.engine import scale
+
 # Every concept of the engine (triage/engine/vocabulary.py), named for managers.
 CONCEPTS = {
     "overheat": gettext_lazy("overheating"),
@@ -51,10 +53,10 @@ CONCEPTS = {
     "feature_request": gettext_lazy("feature request"),
 }
 LEVELS = {
-    "critical": gettext_lazy("critical"),
-    "major": gettext_lazy("major"),
-    "minor": gettext_lazy("minor"),
-    "suggestion": gettext_lazy("a suggestion"),
+    scale.CRITICAL: gettext_lazy("critical"),
+    scale.MAJOR: gettext_lazy("major"),
+    scale.MINOR: gettext_lazy("minor"),
+    scale.SUGGESTION: gettext_lazy("a suggestion"),
 }
 ESCALATION = {
     "anger": gettext_lazy("is angry"),
@@ -400,6 +402,8 @@ def event_text(event) -> str:
                 product=data.get("product", ""),
             )
         }
+    if action == "alert_closed":
+        return _("Alert closed.")
     if action in ("learned", "unlearned"):
         return lesson_text(data, withdrawn=action == "unlearned")
     if action == "replied":

@@ -21,6 +21,7 @@ from triage.models import (
     ThreadTriage,
     TriageEvent,
 )
+from triage.services import pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -381,7 +382,7 @@ def test_a_thread_that_fails_does_not_stop_the_sweeper(phones, monkeypatch):
             raise ValueError("the engine choked on this one")
         return real(thread_id)
 
-    monkeypatch.setattr(services, "triage_thread", poisoned)
+    monkeypatch.setattr(pipeline, "triage_thread", poisoned)
     assert services.sweep() == 2
     assert services.untriaged_threads() == [threads[0].pk]
 
@@ -389,7 +390,7 @@ def test_a_thread_that_fails_does_not_stop_the_sweeper(phones, monkeypatch):
 def test_the_sweeper_goes_round_robin_so_a_backlog_cannot_starve_newer_threads(phones, monkeypatch):
     threads = _untriaged(phones, 5)
     seen: list[int] = []
-    monkeypatch.setattr(services, "triage_thread", seen.append)  # every attempt fails to land
+    monkeypatch.setattr(pipeline, "triage_thread", seen.append)  # every attempt fails to land
     for _ in range(4):
         services.sweep(limit=2)
     a, b, c, d, e = (t.pk for t in threads)
@@ -456,22 +457,18 @@ def test_the_admin_queue_ranks_by_heat_and_shows_open_alerts(post, client):
 
 
 def test_forwarding_records_who_tells_fans_and_emits_an_event(
-    post, django_capture_on_commit_callbacks
+    post, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from triage import webhooks
     from triage.models import Forward
-    from triage.services import triage_event
 
     thread = post("Kamera force close", "aplikasi kamera force close", product=A55)
     manager = ManagerFactory()
     seen = []
-    triage_event.connect(lambda sender, **kw: seen.append(kw["event"]), weak=False,
-                         dispatch_uid="test-seen")  # fmt: skip
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.forward_cluster(thread.triage.cluster, actor=manager, note="camera team",
-                                     ticket_url="https://jira.example.com/CAM-1")  # fmt: skip
-    finally:
-        triage_event.disconnect(dispatch_uid="test-seen")
+    monkeypatch.setattr(webhooks, "dispatch", lambda event, cluster_id, data: seen.append(event))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.forward_cluster(thread.triage.cluster, actor=manager, note="camera team",
+                                 ticket_url="https://jira.example.com/CAM-1")  # fmt: skip
     cluster = Cluster.objects.get(pk=thread.triage.cluster_id)
     assert cluster.status == ClusterStatus.FORWARDED
     assert cluster.ticket_url == "https://jira.example.com/CAM-1"

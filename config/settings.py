@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "forum",
     "triage",
+    "demo",
     "triage.admin_config.ConsoleAdminConfig",  # django.contrib.admin as the Tanggap console
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,7 +1,7 @@
 """Benchmark the triage engine on N synthetic-but-realistic threads (one process).
 
 The threads come from the demo corpus generator's JSON Lines export
-(``python -m forum.demo_corpus --threads N``), written once to ``bench/work/``. Measured:
+(``python -m demo.corpus --threads N``), written once to ``bench/work/``. Measured:
 
 - online assignment throughput: ``analyse`` + ``ClusterIndex.add`` per thread, in
   ``created_at`` order, threads per second of wall clock and of CPU time (the machine is
@@ -51,7 +51,7 @@ def corpus(threads: int, seed: int) -> Path:
             [
                 sys.executable,
                 "-m",
-                "forum.demo_corpus",
+                "demo.corpus",
                 "--threads",
                 str(threads),
                 "--seed",

@@ -37,7 +37,7 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        from forum import demo_corpus
+        from demo import corpus as demo_corpus
         from forum.models import Thread
         from triage import services
         from triage.engine.evaluate import bcubed

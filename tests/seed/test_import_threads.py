@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from forum import demo_corpus
+from demo import corpus as demo_corpus
 from forum.models import Thread
 from forum.services import thread_created
 from tests.factories import ProductFactory, UserFactory

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count, F, Max, Q
 
 from accounts.models import User
+from demo.catalog import CATALOG
 from forum import services
-from forum.catalog import CATALOG
 from forum.models import Follow, MeToo, Post, Product, Thread
 from forum.services import thread_created
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from forum import demo_corpus
+from demo import corpus as demo_corpus
 from tests.factories import ManagerFactory
 from triage import engine, services, wording
 from triage.engine.vocabulary import CONCEPTS

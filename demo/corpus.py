@@ -15,7 +15,7 @@ tail of one-off reports; the product field is sometimes left empty and only name
 often abbreviated, in the text; some fans get angry. The same seed always gives the
 same reports.
 
-    python -m forum.demo_corpus --threads 1000 --seed 7 --out reports.jsonl
+    python -m demo.corpus --threads 1000 --seed 7 --out reports.jsonl
 """
 
 from __future__ import annotations
@@ -31,13 +31,12 @@ from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 from random import Random
 
-from forum.catalog import CATALOG, CatalogProduct, firmware_for, firmware_vague
+from demo.catalog import CATALOG, CatalogProduct, firmware_for, firmware_vague
 
 WIB = timezone(timedelta(hours=7), "WIB")
 DEFAULT_END = datetime(2026, 11, 15, 23, 0, tzinfo=WIB)
 DEFAULT_DAYS = 56
 MAX_DUPLICATES = 20
-SEVERITIES = ("critical", "major", "minor", "suggestion")
 KINDS = ("problem", "suggestion", "question")
 
 

@@ -1,18 +1,16 @@
 """The forum in the admin: catalog, and moderation for community managers.
 
 Moderation changes (hide, restore, lock, move, suspend, resolve flags, status) are
-admin actions that ask for a reason on an intermediate page and go through
-forum.services, which writes the ModerationAction log. The fields they change are
+admin actions that ask for a reason on an intermediate page (``config.admin_actions``)
+and go through forum.services, which writes the ModerationAction log. The fields they change are
 read-only in the change forms so that nothing bypasses the log.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from config.admin_actions import ReadOnlyAdmin, ReasonForm, ask, one_by_one
 from forum import services
 from forum.models import (
     Flag,
@@ -23,14 +21,6 @@ from forum.models import (
     Status,
     Thread,
 )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (for the moderation log)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-    )
 
 
 class MoveForm(ReasonForm):
@@ -54,37 +44,6 @@ class StatusForm(ReasonForm):
     field_order = ["status", "fixed_in", "reason"]
 
 
-def _moderate(modeladmin, request, queryset, *, title, form_class, apply):
-    """Show ``form_class`` for the selected rows; on submit apply it to each row."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        done = 0
-        for obj in queryset:
-            try:
-                apply(request.user, obj, form.cleaned_data)
-            except services.ForumError as error:
-                modeladmin.message_user(request, f"{obj}: {error.messages[0]}", messages.ERROR)
-            else:
-                done += 1
-        modeladmin.message_user(
-            request,
-            ngettext("%(n)d item done.", "%(n)d items done.", done) % {"n": done},
-            messages.SUCCESS,
-        )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "form": form,
-        "queryset": queryset,
-        "action": request.POST.get("action", ""),
-        "select_across": request.POST.get("select_across", "0"),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/forum/moderation_form.html", context)
-
-
 def _authors(obj) -> list:
     return [obj.author] if obj.author_id else []
 
@@ -102,27 +61,31 @@ class ModerationMixin:
 
     @admin.action(description=_("Hide (asks for a reason)"), permissions=["change"])
     def hide(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Hide from fans"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.set_hidden(
-                moderator=mod, item=obj, hidden=True, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.set_hidden(
+                    moderator=mod, item=obj, hidden=True, reason=data["reason"]
+                )
             ),
         )
 
     @admin.action(description=_("Restore hidden (asks for a reason)"), permissions=["change"])
     def restore(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Restore"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.set_hidden(
-                moderator=mod, item=obj, hidden=False, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.set_hidden(
+                    moderator=mod, item=obj, hidden=False, reason=data["reason"]
+                )
             ),
         )
 
@@ -134,8 +97,13 @@ class ModerationMixin:
                     moderator=mod, user=author, days=data["days"], reason=data["reason"]
                 )
 
-        return _moderate(
-            self, request, queryset, title=_("Suspend"), form_class=SuspendForm, apply=apply
+        return ask(
+            self,
+            request,
+            queryset,
+            title=_("Suspend"),
+            form_class=SuspendForm,
+            apply=one_by_one(apply),
         )
 
     def has_suspend_authors_permission(self, request):
@@ -207,70 +175,80 @@ class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Lock (asks for a reason)"), permissions=["change"])
     def lock(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Lock threads"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.set_locked(
-                moderator=mod, thread=obj, locked=True, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.set_locked(
+                    moderator=mod, thread=obj, locked=True, reason=data["reason"]
+                )
             ),
         )
 
     @admin.action(description=_("Unlock (asks for a reason)"), permissions=["change"])
     def unlock(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Unlock threads"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.set_locked(
-                moderator=mod, thread=obj, locked=False, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.set_locked(
+                    moderator=mod, thread=obj, locked=False, reason=data["reason"]
+                )
             ),
         )
 
     @admin.action(description=_("Move to another product"), permissions=["change"])
     def move(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Move threads"),
             form_class=MoveForm,
-            apply=lambda mod, obj, data: services.move_thread(
-                moderator=mod, thread=obj, product=data["product"], reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.move_thread(
+                    moderator=mod, thread=obj, product=data["product"], reason=data["reason"]
+                )
             ),
         )
 
     @admin.action(description=_("Change status (notifies followers)"), permissions=["change"])
     def change_status(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Change status"),
             form_class=StatusForm,
-            apply=lambda mod, obj, data: services.set_thread_status(
-                thread=obj,
-                status=data["status"],
-                fixed_in=data["fixed_in"],
-                actor=mod,
-                reason=data["reason"],
+            apply=one_by_one(
+                lambda mod, obj, data: services.set_thread_status(
+                    thread=obj,
+                    status=data["status"],
+                    fixed_in=data["fixed_in"],
+                    actor=mod,
+                    reason=data["reason"],
+                )
             ),
         )
 
     @admin.action(description=_("Unpin the answer"), permissions=["change"])
     def unpin(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Unpin the answer"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.pin_answer(
-                moderator=mod, thread=obj, post=None, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.pin_answer(
+                    moderator=mod, thread=obj, post=None, reason=data["reason"]
+                )
             ),
         )
 
@@ -310,14 +288,16 @@ class PostAdmin(ModerationMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Pin as the thread's answer (official replies)"))
     def pin(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Pin as the answer"),
             form_class=ReasonForm,
-            apply=lambda mod, obj, data: services.pin_answer(
-                moderator=mod, thread=obj.thread, post=obj, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, obj, data: services.pin_answer(
+                    moderator=mod, thread=obj.thread, post=obj, reason=data["reason"]
+                )
             ),
         )
 
@@ -362,33 +342,42 @@ class FlagAdmin(admin.ModelAdmin):
             )
             services.close_flag(moderator=mod, flag=flag, resolved=True, reason=data["reason"])
 
-        return _moderate(
-            self, request, queryset, title=_("Hide and resolve"), form_class=ReasonForm, apply=apply
+        return ask(
+            self,
+            request,
+            queryset,
+            title=_("Hide and resolve"),
+            form_class=ReasonForm,
+            apply=one_by_one(apply),
         )
 
     @admin.action(description=_("Resolve (action taken)"), permissions=["change"])
     def resolve(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Resolve flags"),
             form_class=ReasonForm,
-            apply=lambda mod, flag, data: services.close_flag(
-                moderator=mod, flag=flag, resolved=True, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, flag, data: services.close_flag(
+                    moderator=mod, flag=flag, resolved=True, reason=data["reason"]
+                )
             ),
         )
 
     @admin.action(description=_("Dismiss (nothing wrong)"), permissions=["change"])
     def dismiss(self, request, queryset):
-        return _moderate(
+        return ask(
             self,
             request,
             queryset,
             title=_("Dismiss flags"),
             form_class=ReasonForm,
-            apply=lambda mod, flag, data: services.close_flag(
-                moderator=mod, flag=flag, resolved=False, reason=data["reason"]
+            apply=one_by_one(
+                lambda mod, flag, data: services.close_flag(
+                    moderator=mod, flag=flag, resolved=False, reason=data["reason"]
+                )
             ),
         )
 
@@ -401,8 +390,13 @@ class FlagAdmin(admin.ModelAdmin):
                     moderator=mod, user=author, days=data["days"], reason=data["reason"]
                 )
 
-        return _moderate(
-            self, request, queryset, title=_("Suspend"), form_class=SuspendForm, apply=apply
+        return ask(
+            self,
+            request,
+            queryset,
+            title=_("Suspend"),
+            form_class=SuspendForm,
+            apply=one_by_one(apply),
         )
 
     def has_suspend_authors_permission(self, request):
@@ -410,7 +404,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdmin):
     """The log: read-only, for everyone with the view permission."""
 
     list_display = ["created_at", "moderator", "action", "thread", "post", "target_user", "reason"]
@@ -418,15 +412,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_select_related = ["moderator", "thread", "post", "target_user"]
     search_fields = ["reason"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Screenshot)

@@ -6,6 +6,7 @@ import hashlib
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_actions import NoteForm, ReasonForm
 from triage import wording
 from triage.models import Cluster, ClusterStatus, ReplyTemplate, Severity
 
@@ -21,23 +22,6 @@ def cluster_choice(cluster: Cluster) -> str:
 class ClusterChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cluster) -> str:
         return cluster_choice(obj)
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (for the audit log)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-        required=False,
-    )
-
-
-class ReasonForm(forms.Form):
-    note = forms.CharField(
-        label=_("Reason (for the audit log)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-    )
 
 
 class MergeForm(NoteForm):
@@ -66,7 +50,7 @@ class MergeForm(NoteForm):
 
 class SeverityForm(ReasonForm):
     level = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    field_order = ["level", "note"]
+    field_order = ["level", "reason"]
 
 
 class StatusForm(ReasonForm):
@@ -75,7 +59,7 @@ class StatusForm(ReasonForm):
         choices=[c for c in ClusterStatus.choices if c[0] != ClusterStatus.DUPLICATE],
     )
     fixed_in = forms.CharField(label=_("Fixed in version"), max_length=80, required=False)
-    field_order = ["status", "fixed_in", "note"]
+    field_order = ["status", "fixed_in", "reason"]
 
     def clean(self):
         data = super().clean()

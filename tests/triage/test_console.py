@@ -366,7 +366,7 @@ def test_severity_status_fixed_and_move_from_the_admin(client, two_clusters, man
     refused = client.post(QUEUE, {**one, "action": "set_severity", "apply": 1, "level": "critical"})
     assert refused.status_code == 200  # the reason is required: the form comes back
     client.post(QUEUE, {**one, "action": "set_severity", "apply": 1, "level": "critical",
-                        "note": "phones die"})  # fmt: skip
+                        "reason": "phones die"})  # fmt: skip
     assert Cluster.objects.get(pk=camera.pk).severity_source == Source.MANAGER
     client.post(QUEUE, {**one, "action": "mark_fixed", "apply": 1, "fixed_in": "A556XXU4"})
     camera.refresh_from_db()

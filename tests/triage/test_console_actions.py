@@ -88,7 +88,7 @@ def test_each_action_says_what_happened(client, manager, clusters):
     ]
     assert said(act(client, camera, "confirm")) == [f"Already confirmed: {label}."]
     assert said(act(client, camera, "set_severity", apply=1, level="critical",
-                    note="data hilang")) == [f"Severity of {label} set to critical."]  # fmt: skip
+                    reason="data hilang")) == [f"Severity of {label} set to critical."]  # fmt: skip
     assert said(
         act(client, camera, "forward", apply=1, ticket_url="https://jira.example.com/C-1", note="")
     ) == [  # fmt: skip

@@ -1,19 +1,16 @@
-"""Triage in the admin: the community managers' console.
-
-The queue of clusters ranked by heat (filters, search), a cluster page with charts,
-members, response times, merges and the audit trail, and the actions managers take
-(confirm, merge, move, severity, status, forward, fixed in, one official reply to every
-thread, previewed before it is sent). Figures are computed by the pipeline and shown
-read-only; every change goes through ``triage.services`` so it lands in the audit log,
-and every action checks its permission (the community manager group has them, see
-``accounts.roles``). Every sentence is written in the manager's language by
-``triage.wording``.
+"""The community managers' console: the queue of clusters ranked by heat (filters,
+search), a cluster page with charts, members, response times, merges and the audit
+trail, and the actions managers take (confirm, merge, move, severity, status, forward,
+fixed in, one official reply to every thread, previewed before it is sent). Figures are
+computed by the pipeline and shown read-only; every change goes through
+``triage.services`` so it lands in the audit log, and every action checks its
+permission (the community manager group has them, see ``accounts.roles``). Every
+sentence is written in the manager's language by ``triage.wording``.
 """
 
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -26,17 +23,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_actions import action_context, ask, back
 from triage import forms, selectors, services, wording
-from triage.models import (
-    Alert,
-    Cluster,
-    ClusterStatus,
-    MergeRecord,
-    ReplyTemplate,
-    ThreadTriage,
-    TriageEvent,
-)
+from triage.models import Alert, Cluster, ClusterStatus, MergeRecord, ThreadTriage
 from triage.services import ESCALATING
+
+ACTION_FORM = "admin/triage/cluster/action_form.html"
 
 
 class EscalatingFilter(admin.SimpleListFilter):
@@ -110,55 +102,6 @@ def _named(clusters) -> str:
     if len(clusters) == 1:
         return f"#{clusters[0].pk} “{clusters[0].label}”"
     return ", ".join(f"#{c.pk}" for c in clusters)
-
-
-def _action_context(modeladmin, request, queryset, **extra) -> dict:
-    """What every intermediate page of a console action needs (selection, way back)."""
-    target = request.POST.get("next", "")
-    return {
-        **modeladmin.admin_site.each_context(request),
-        "queryset": queryset,
-        "action": request.POST.get("action", ""),
-        "select_across": request.POST.get("select_across", "0"),
-        "next": target,
-        "cancel_url": target if _safe_next(target) else reverse("admin:triage_cluster_changelist"),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        **extra,
-    }
-
-
-def _ask(modeladmin, request, queryset, *, title, form_class, apply, form_kwargs=None):
-    """Show ``form_class`` for the selected clusters; on submit, ``apply`` it.
-
-    ``apply(user, queryset, cleaned_data)`` returns the sentence that tells the manager
-    what happened. From a cluster page (``next`` posted) the manager goes back there,
-    otherwise to the queue.
-    """
-    form_kwargs = form_kwargs or {}
-    submitted = "apply" in request.POST
-    form = form_class(request.POST if submitted else None, **form_kwargs)
-    if submitted and form.is_valid():
-        try:
-            said = apply(request.user, queryset, form.cleaned_data)
-        except ValidationError as error:
-            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            modeladmin.message_user(request, said, messages.SUCCESS)
-        return _back(request)
-    context = _action_context(modeladmin, request, queryset, title=title, form=form)
-    return TemplateResponse(request, "admin/triage/cluster/action_form.html", context)
-
-
-def _safe_next(target: str) -> bool:
-    return target.startswith("/admin/triage/cluster/") and "//" not in target
-
-
-def _back(request):
-    target = request.POST.get("next", "")
-    if _safe_next(target):
-        return HttpResponseRedirect(target)
-    return None  # the admin goes back to the queue
 
 
 def _changed(queryset, action) -> tuple[list[Cluster], list[Cluster]]:
@@ -367,12 +310,13 @@ class ClusterAdmin(admin.ModelAdmin):
             ),
             messages.SUCCESS,
         )
-        return _back(request)
+        return back(self, request)
 
     @admin.action(description=_("Merge the selected clusters (asks which to keep)"),
                   permissions=["merge"])  # fmt: skip
     def merge(self, request, queryset):
-        def apply(user, qs, data):
+        def apply(request, qs, data):
+            user = request.user
             kept, said = data["kept"], []
             for other in qs.exclude(pk=kept.pk).filter(merged_into=None):
                 services.merge_clusters(kept, other, actor=user, note=data["note"])
@@ -386,17 +330,24 @@ class ClusterAdmin(admin.ModelAdmin):
                 )
             return " ".join(said)
 
-        return _ask(
-            self, request, queryset, title=_("Merge clusters"), form_class=forms.MergeForm,
-            apply=apply, form_kwargs={"queryset": queryset.filter(merged_into=None)},
-        )  # fmt: skip
+        return ask(
+            self,
+            request,
+            queryset,
+            template=ACTION_FORM,
+            title=_("Merge clusters"),
+            form_class=forms.MergeForm,
+            apply=apply,
+            form_kwargs={"queryset": queryset.filter(merged_into=None)},
+        )
 
     @admin.action(description=_("Set severity (asks for a reason)"), permissions=["change"])
     def set_severity(self, request, queryset):
-        def apply(user, qs, data):
+        def apply(request, qs, data):
+            user = request.user
             done, unchanged = _changed(
                 qs, lambda c: services.set_severity(c, data["level"], actor=user,
-                                                    reason=data["note"])
+                                                    reason=data["reason"])
             )  # fmt: skip
             return _said(
                 done,
@@ -406,18 +357,24 @@ class ClusterAdmin(admin.ModelAdmin):
                 level=wording.LEVELS[data["level"]],
             )
 
-        return _ask(
-            self, request, queryset, title=_("Set severity"), form_class=forms.SeverityForm,
+        return ask(
+            self,
+            request,
+            queryset,
+            template=ACTION_FORM,
+            title=_("Set severity"),
+            form_class=forms.SeverityForm,
             apply=apply,
-        )  # fmt: skip
+        )
 
     @admin.action(description=_("Set status (asks for a reason)"), permissions=["change"])
     def set_status(self, request, queryset):
-        def apply(user, qs, data):
+        def apply(request, qs, data):
+            user = request.user
             fixed_in = data["fixed_in"] or None
             done, unchanged = _changed(
                 qs, lambda c: services.set_status(c, data["status"], actor=user,
-                                                  fixed_in=fixed_in, note=data["note"])
+                                                  fixed_in=fixed_in, note=data["reason"])
             )  # fmt: skip
             fixed = data["status"] == ClusterStatus.FIXED
             return _said(
@@ -431,14 +388,20 @@ class ClusterAdmin(admin.ModelAdmin):
                 version=fixed_in,
             )  # fmt: skip
 
-        return _ask(
-            self, request, queryset, title=_("Set status"), form_class=forms.StatusForm,
+        return ask(
+            self,
+            request,
+            queryset,
+            template=ACTION_FORM,
+            title=_("Set status"),
+            form_class=forms.StatusForm,
             apply=apply,
-        )  # fmt: skip
+        )
 
     @admin.action(description=_("Forward to engineering"), permissions=["forward"])
     def forward(self, request, queryset):
-        def apply(user, qs, data):
+        def apply(request, qs, data):
+            user = request.user
             for cluster in qs:
                 services.forward_cluster(
                     cluster, actor=user, note=data["note"], ticket_url=data["ticket_url"]
@@ -450,14 +413,20 @@ class ClusterAdmin(admin.ModelAdmin):
                 }
             return _("Forwarded %(clusters)s to engineering.") % {"clusters": _named(qs)}
 
-        return _ask(
-            self, request, queryset, title=_("Forward to engineering"),
-            form_class=forms.ForwardForm, apply=apply,
-        )  # fmt: skip
+        return ask(
+            self,
+            request,
+            queryset,
+            template=ACTION_FORM,
+            title=_("Forward to engineering"),
+            form_class=forms.ForwardForm,
+            apply=apply,
+        )
 
     @admin.action(description=_("Mark fixed in a version"), permissions=["change"])
     def mark_fixed(self, request, queryset):
-        def apply(user, qs, data):
+        def apply(request, qs, data):
+            user = request.user
             done, unchanged = _changed(
                 qs, lambda c: services.set_status(c, ClusterStatus.FIXED, actor=user,
                                                   fixed_in=data["fixed_in"], note=data["note"])
@@ -470,10 +439,15 @@ class ClusterAdmin(admin.ModelAdmin):
                 version=data["fixed_in"],
             )
 
-        return _ask(
-            self, request, queryset, title=_("Mark fixed"), form_class=forms.FixedForm,
+        return ask(
+            self,
+            request,
+            queryset,
+            template=ACTION_FORM,
+            title=_("Mark fixed"),
+            form_class=forms.FixedForm,
             apply=apply,
-        )  # fmt: skip
+        )
 
     @admin.action(description=_("Post an official reply to every thread (with a preview)"),
                   permissions=["reply"])  # fmt: skip
@@ -499,18 +473,18 @@ class ClusterAdmin(admin.ModelAdmin):
                     _("The reply changed since its preview: read it again, then post it."),
                     messages.WARNING,
                 )
-            context = _action_context(
+            context = action_context(
                 self, request, queryset, title=_("Preview the official reply"), form=form,
                 previews=previews, fingerprint=fingerprint,
                 threads=sum(p["threads"] for p in previews),
                 people=sum(p["people"] for p in previews),
             )  # fmt: skip
             return TemplateResponse(request, "admin/triage/cluster/reply_preview.html", context)
-        context = _action_context(
+        context = action_context(
             self, request, queryset, title=_("Post an official reply"), form=form,
             submit_name="preview", submit_label=_("Preview"),
         )  # fmt: skip
-        return TemplateResponse(request, "admin/triage/cluster/action_form.html", context)
+        return TemplateResponse(request, ACTION_FORM, context)
 
     def _post_reply(self, request, queryset, reply, previews):
         try:
@@ -519,7 +493,7 @@ class ClusterAdmin(admin.ModelAdmin):
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return _back(request)
+            return back(self, request)
         languages = {
             code: sum(lang["threads"] for p in previews for lang in p["languages"]
                       if lang["code"] == code)
@@ -542,7 +516,7 @@ class ClusterAdmin(admin.ModelAdmin):
             },
             messages.SUCCESS,
         )
-        return _back(request)
+        return back(self, request)
 
     # --- the cluster page and its own forms
 
@@ -644,153 +618,3 @@ class ClusterAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
         return self._cluster_page(record.absorbed_id)
-
-
-@admin.register(ReplyTemplate)
-class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "updated_at"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "body_id", "body_en"]
-
-
-@admin.register(MergeRecord)
-class MergeRecordAdmin(admin.ModelAdmin):
-    list_display = ["merged_at", "absorbed_shown", "kept_shown", "moved", "merged_by",
-                    "undone_at"]  # fmt: skip
-    list_display_links = ["merged_at"]
-    list_select_related = ["absorbed", "kept", "merged_by"]
-    readonly_fields = ["absorbed_shown", "kept_shown", "moved", "status_before", "merged_by",
-                       "merged_at", "undone_at"]  # fmt: skip
-    fields = readonly_fields
-
-    @admin.display(description=_("merged cluster"), ordering="absorbed")
-    def absorbed_shown(self, record: MergeRecord):
-        return _cluster_link(record.absorbed)
-
-    @admin.display(description=_("kept cluster"), ordering="kept")
-    def kept_shown(self, record: MergeRecord):
-        return _cluster_link(record.kept)
-
-    @admin.display(description=_("threads moved"))
-    def moved(self, record: MergeRecord) -> int:
-        return len(record.thread_ids)
-
-    @admin.display(description=_("status before the merge"))
-    def status_before(self, record: MergeRecord) -> str:
-        return record.get_absorbed_status_display()
-
-    def has_add_permission(self, request):
-        return False  # merges are made from the cluster queue
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _cluster_link(cluster: Cluster | None):
-    if cluster is None:
-        return "—"
-    return format_html(
-        '<a href="{}">#{} · {}</a>',
-        reverse("admin:triage_cluster_change", args=[cluster.pk]),
-        cluster.pk,
-        cluster.label,
-    )
-
-
-class OpenFilter(admin.SimpleListFilter):
-    title = _("open or closed")
-    parameter_name = "open"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Open")), ("no", _("Closed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(closed_at__isnull=self.value() == "yes")
-        return queryset
-
-
-@admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
-    list_display = ["what", "kind", "cluster_shown", "product_shown", "opened_at", "closed_at"]
-    list_display_links = ["what"]
-    list_filter = [OpenFilter, "kind"]
-    list_select_related = ["cluster", "cluster__product", "product"]
-    readonly_fields = ["what", "kind", "cluster_shown", "product_shown", "opened_at",
-                       "mailed_at", "closed_at", "closed_by"]  # fmt: skip
-    fields = readonly_fields
-    actions = ["close"]
-
-    @admin.display(description=_("what happened"))
-    def what(self, alert: Alert) -> str:
-        return wording.alert_text(alert)
-
-    @admin.display(description=_("cluster"), ordering="cluster")
-    def cluster_shown(self, alert: Alert):
-        return _cluster_link(alert.cluster)
-
-    @admin.display(description=_("product"))
-    def product_shown(self, alert: Alert) -> str:
-        product = alert.product or (alert.cluster.product if alert.cluster_id else None)
-        return product.marketing_name if product else "—"
-
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Alerts"), **(extra_context or {})})
-
-    @admin.action(description=_("Close the selected alerts"), permissions=["change"])
-    def close(self, request, queryset):
-        closed = services.close_alerts(queryset, actor=request.user)
-        self.message_user(
-            request,
-            ngettext("Closed %(n)s alert.", "Closed %(n)s alerts.", closed) % {"n": closed},
-            messages.SUCCESS,
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(TriageEvent)
-class TriageEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "what", "cluster_shown", "thread_shown", "actor_shown", "note"]
-    list_filter = ["action"]
-    list_select_related = ["cluster", "thread", "actor"]
-    search_fields = ["note"]
-    readonly_fields = ["created_at", "action", "what", "cluster_shown", "thread", "actor_shown",
-                       "note"]  # fmt: skip
-    fields = readonly_fields
-
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Audit log"), **(extra_context or {})})
-
-    @admin.display(description=_("what happened"))
-    def what(self, event: TriageEvent) -> str:
-        return wording.event_text(event)
-
-    @admin.display(description=_("cluster"), ordering="cluster")
-    def cluster_shown(self, event: TriageEvent):
-        return _cluster_link(event.cluster)
-
-    @admin.display(description=_("thread"))
-    def thread_shown(self, event: TriageEvent):
-        if event.thread_id is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', event.thread.get_absolute_url(), event.thread.title[:80]
-        )
-
-    @admin.display(description=_("by"), ordering="actor")
-    def actor_shown(self, event: TriageEvent) -> str:
-        return str(event.actor) if event.actor_id else _("engine")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-from triage import admin_webhooks  # noqa: E402, F401 (registers Webhook and WebhookDelivery)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
+from accounts import profile as profile_sections
 from accounts.forms import ProfileForm
 from accounts.models import User
-from forum import selectors as forum_selectors
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +58,8 @@ def edit_profile(request):
 
 
 def profile(request, pk: int):
-    """A fan's public page: display name and devices, never the email address."""
+    """A fan's public page: display name and devices, never the email address, then what
+    other apps add (``accounts.profile``: the forum adds the person's threads)."""
     person = get_object_or_404(User.objects.prefetch_related("devices"), pk=pk, is_active=True)
-    threads = forum_selectors.threads_by(user=person)
-    return render(request, "accounts/profile.html", {"person": person, "threads": threads})
+    sections = profile_sections.sections(request, person)
+    return render(request, "accounts/profile.html", {"person": person, "sections": sections})

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ForumConfig(AppConfig):
     name = "forum"
     verbose_name = _("Forum")
+
+    def ready(self) -> None:
+        """A person's public page (accounts') lists their threads."""
+        from django.template.loader import render_to_string
+
+        from accounts import profile
+        from forum import selectors
+
+        def threads(request, person) -> str:
+            # No request: the page's context processors have run once already.
+            context = {"threads": selectors.threads_by(user=person)}
+            return render_to_string("forum/_profile_threads.html", context)
+
+        profile.add_section(threads)

@@ -27,10 +27,13 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff, mypy (engine, services, selectors), the import rules, migrations
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy triage/engine
+	$(DEV) $(VENV)/bin/mypy triage/engine triage/services triage/selectors.py forum/services.py accounts/services.py
+	$(VENV)/bin/lint-imports
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

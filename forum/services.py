@@ -561,14 +561,15 @@ def set_hidden(*, moderator: User, item: Thread | Post, hidden: bool, reason: st
         delta = -1 if hidden else 1
         Thread.objects.filter(pk=item.thread_id).update(reply_count=F("reply_count") + delta)
     item.is_hidden = hidden
-    is_post = isinstance(item, Post)
+    post = item if isinstance(item, Post) else None
+    thread_id = post.thread_id if post is not None else item.pk
     if changed:
-        _taken_down(item.thread_id if is_post else item.pk)
+        _taken_down(thread_id)
     ModerationAction.objects.create(
         moderator=moderator,
         action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
-        thread_id=item.thread_id if is_post else item.pk,
-        post=item if is_post else None,
+        thread_id=thread_id,
+        post=post,
         target_user_id=item.author_id,
         reason=reason,
     )

@@ -9,6 +9,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -218,16 +219,13 @@ def similar_threads(
     if not analysis.terms:
         return []
     cluster_index = index.current_index()
-    kwargs = {"k": limit * 3}
+    terms = dict(analysis.terms)
     if product_id:
-        kwargs["product"] = index.partition(product_id, wanted)
+        partition = index.partition(product_id, wanted)
+        found = cluster_index.similar(terms, k=limit * 3, product=partition)
     else:
-        kwargs["any_product"] = True
-    scores = {
-        key: score
-        for key, score in cluster_index.similar(dict(analysis.terms), **kwargs)
-        if score >= cluster_index.link_threshold
-    }
+        found = cluster_index.similar(terms, k=limit * 3, any_product=True)
+    scores = {key: score for key, score in found if score >= cluster_index.link_threshold}
     if not scores:
         return []
     threads = (
@@ -248,7 +246,9 @@ def similar_threads(
     return [_suggestion(t, scores[t.pk]) for t in ranked]
 
 
-def _suggestion(thread: Thread, score: float) -> dict:
+def _suggestion(thread: Any, score: float) -> dict:
+    """One suggestion: ``thread`` is a Thread annotated with its cluster's status,
+    fixed-in version and people (``similar_threads``)."""
     people = max(thread.cluster_people or 0, thread.me_too_count + 1)
     if thread.kind == Kind.SUGGESTION:
         people_text = ngettext("%(n)d person wants this", "%(n)d people want this", people) % {
@@ -275,7 +275,7 @@ def _suggestion(thread: Thread, score: float) -> dict:
         "title": thread.title,
         "url": thread.get_absolute_url(),
         "kind": thread.kind,
-        "product": thread.product.marketing_name if thread.product_id else "",
+        "product": thread.product.marketing_name if thread.product else "",
         "status": status,
         "age": ago(thread.created_at),
         "people": people,
@@ -423,7 +423,7 @@ def reply_threads(cluster: Cluster) -> QuerySet[Thread]:
 def reply_bodies(cluster: Cluster, reply: ReplyTemplate) -> dict[str, str]:
     """A reply's text for this cluster in each language, ``{fixed_in}`` and
     ``{product}`` filled in: ``{"id": ..., "en": ...}``."""
-    product = cluster.product.marketing_name if cluster.product_id else ""
+    product = cluster.product.marketing_name if cluster.product else ""
 
     def fill(text: str) -> str:
         return text.replace("{fixed_in}", cluster.fixed_in or "").replace("{product}", product)
@@ -535,6 +535,7 @@ def response_medians(now: datetime | None = None, days: int = RESPONSE_DAYS) -> 
         lambda: {"answer": [], "forward": [], "fix": []}
     )
     for product, first, *moments in rows:
+        assert first is not None  # filtered above
         for name, moment in zip(("answer", "forward", "fix"), moments, strict=True):
             if moment is not None and moment >= since:
                 for key in (None, product or ""):
@@ -582,7 +583,7 @@ def console_home(now: datetime | None = None) -> dict:
     return {
         "alerts": open_alerts(),
         "rising": list(rising),
-        "unanswered": [(c, now - c.first_seen) for c in unanswered],
+        "unanswered": [(c, now - c.first_seen) for c in unanswered if c.first_seen],
         "with_engineering": [
             (c, now - c.forwarded_at if c.forwarded_at else None) for c in with_engineering
         ],

@@ -26,7 +26,7 @@ from triage.models import (
 from triage.services.audit import log_event
 
 # What fans see on their threads for each cluster status.
-THREAD_STATUS = {
+THREAD_STATUS: dict[str, str] = {
     ClusterStatus.NEW: Status.OPEN,
     ClusterStatus.CONFIRMED: Status.ACKNOWLEDGED,
     ClusterStatus.FORWARDED: Status.INVESTIGATING,
@@ -88,7 +88,7 @@ def place_threads(
     """Put these threads in ``cluster``; they show its status. A manager's placement
     (``manager``) is never undone by the batch pass; the engine's is."""
     ids = list(thread_ids)
-    placed = {"cluster": cluster}
+    placed: dict[str, object] = {"cluster": cluster}
     if manager:
         placed.update(assignment=Source.MANAGER, assigned_by=by, assigned_at=timezone.now())
     ThreadTriage.objects.filter(thread_id__in=ids).update(**placed)

@@ -129,12 +129,6 @@ def _after_manual_change(cluster_ids: set[int]) -> None:
     index.bump_generation()
 
 
-def _after_manual_change(cluster_ids: set[int]) -> None:
-    refresh_figures(cluster_ids)
-    relabel(cluster_ids)
-    index.bump_generation()
-
-
 def merge_clusters(
     kept: Cluster, absorbed: Cluster, *, actor: User | None, note: str = ""
 ) -> MergeRecord:
@@ -278,7 +272,7 @@ def post_official_reply(cluster: Cluster, reply: ReplyTemplate, *, actor: User) 
     with transaction.atomic():
         for thread in threads:
             language = selectors.reply_language(
-                thread.author.preferred_language if thread.author_id else ""
+                thread.author.preferred_language if thread.author else ""
             )
             languages[language] += 1
             forum_services.create_post(author=actor, thread=thread, body=bodies[language])

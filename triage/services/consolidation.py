@@ -4,6 +4,7 @@ apart. Its merges are recorded like a manager's, so a manager can undo them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from django.db import transaction
 
@@ -31,18 +32,21 @@ def consolidate_clusters() -> engine.Consolidation:
     curated_keys = set(
         Cluster.objects.filter(members__assignment=Source.MANAGER).values_list("key", flat=True)
     )
+    # The engine keys clusters (and names moved threads) by thread ids.
+    merges = [(cast(int, a), cast(int, b)) for a, b in result.merges]
+    moves = [(cast(int, t), cast(int, a), cast(int, b)) for t, a, b in result.moves]
     by_key = {
         c.key: c
         for c in Cluster.objects.filter(
-            key__in={k for pair in result.merges for k in pair}
-            | {m[1] for m in result.moves}
-            | {m[2] for m in result.moves}
+            key__in={k for pair in merges for k in pair}
+            | {m[1] for m in moves}
+            | {m[2] for m in moves}
         )
     }
     touched: set[int] = set()
     moving: dict[int, list[int]] = defaultdict(list)  # cluster id -> threads moved in
     with transaction.atomic():
-        for kept_key, gone_key in result.merges:
+        for kept_key, gone_key in merges:
             kept, gone = by_key.get(kept_key), by_key.get(gone_key)
             if not kept or not gone or {kept_key, gone_key} & curated_keys:
                 continue
@@ -57,7 +61,7 @@ def consolidate_clusters() -> engine.Consolidation:
                 batch=True,
             )
             touched |= {kept.pk, gone.pk}
-        for thread_key, old_key, new_key in result.moves:
+        for thread_key, old_key, new_key in moves:
             if thread_key in pinned:
                 continue
             new = by_key.get(new_key)

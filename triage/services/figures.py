@@ -133,9 +133,8 @@ def refresh_figures(cluster_ids: Iterable[int], now: datetime | None = None) -> 
         c.products = sorted(products[c.pk])
         c.daily = sorted(daily[c.pk].items())
         devices = c.product.active_devices if c.product else None
-        c.per_100k_devices = (
-            round(engine.spread.per_100k(c.reporters, devices), 2) if devices else None
-        )
+        density = engine.spread.per_100k(c.reporters, devices)
+        c.per_100k_devices = round(density, 2) if density is not None else None
         if c.severity_source == Source.ENGINE:
             level, count = engine.cluster_severity(votes[c.pk], c.threads)
             c.severity = level

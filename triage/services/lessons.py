@@ -3,6 +3,8 @@ applies), logged in the cluster's audit trail."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from triage import engine, index
 from triage.models import Cluster, Lesson, ThreadTriage, TriageEvent
 from triage.services.audit import log_event
@@ -31,7 +33,7 @@ def teach(
     trail, with the product's link threshold it leads to."""
     if lesson is None or not (lesson.ties or lesson.joined_at or lesson.apart_at):
         return
-    product_id, kind = lesson.product
+    product_id, kind = cast(tuple[int | None, str], lesson.product)  # index.partition's
     row = Lesson.objects.create(
         product_id=product_id,
         kind=kind,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -92,7 +93,7 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
     row.triaged_at = now
 
     with transaction.atomic():
-        cluster = row.cluster if row.cluster_id else _assign(thread, row, product_id)
+        cluster = row.cluster if row.cluster else _assign(thread, row, product_id)
         if thread.kind != Kind.SUGGESTION and not analysis.severity.from_words:
             decision = _severity_from_neighbours(thread.pk, analysis.severity)
             row.severity, row.severity_reasons = decision.level, list(decision.reasons)
@@ -116,29 +117,29 @@ def triage_thread(thread_id: int) -> ThreadTriage | None:
 
 
 def _decide_product(thread: Thread, guess: engine.ProductGuess) -> int | None:
+    named = int(guess.key) if guess.is_sure and guess.key is not None else None
     if thread.product_id:
-        if guess.is_sure and int(guess.key) != thread.product_id:
+        if named is not None and named != thread.product_id:
             # The fan picked one phone but writes only about another: cluster it with
             # the phone it is about; the thread stays where it was filed until a
             # manager moves it.
             log_event(TriageEvent.Action.PRODUCT, thread_id=thread.pk,
-                      note=", ".join(guess.matched), product=int(guess.key),
+                      note=", ".join(guess.matched), product=named,
                       chosen=thread.product_id, confidence=guess.confidence)  # fmt: skip
-            return int(guess.key)
+            return named
         return thread.product_id
-    if not guess.is_sure:
+    if named is None:
         return None  # waits in the unassigned queue for a manager
-    product_id = int(guess.key)
     # An imported complaint that names its phone gets that product, for fans too.
-    forum_services.fill_in_product(thread=thread, product_id=product_id)
+    forum_services.fill_in_product(thread=thread, product_id=named)
     log_event(
         TriageEvent.Action.PRODUCT,
         thread_id=thread.pk,
         note=", ".join(guess.matched),
-        product=product_id,
+        product=named,
         confidence=guess.confidence,
     )
-    return product_id
+    return named
 
 
 def _thread_severity(thread: Thread, analysis: engine.Analysis) -> str:
@@ -168,9 +169,10 @@ def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluste
     placed = cluster_index.add(
         thread.pk, row.terms, index.partition(product_id, thread.kind), thread.title
     )
+    key = cast(int, placed.cluster)  # the engine keys clusters by a thread id
     if placed.created:
         cluster = open_cluster(
-            placed.cluster,
+            key,
             product_id=product_id,
             kind=thread.kind,
             label=thread.title,
@@ -179,7 +181,7 @@ def _assign(thread: Thread, row: ThreadTriage, product_id: int | None) -> Cluste
             thread_id=thread.pk,
         )
     else:
-        cluster = Cluster.objects.get(key=placed.cluster)
+        cluster = Cluster.objects.get(key=key)
     row.cluster = cluster
     row.similarity = round(placed.similarity, 4)
     row.assignment = Source.ENGINE

@@ -145,6 +145,7 @@ def check_regression(cluster: Cluster, thread: Thread) -> None:
     ):
         return
     versions = {"firmware": thread.firmware, "fixed_in": cluster.fixed_in}
-    log_event(TriageEvent.Action.REGRESSED, cluster=cluster, thread_id=thread.pk, **versions)
+    log_event(TriageEvent.Action.REGRESSED, cluster=cluster, thread_id=thread.pk,
+              firmware=thread.firmware, fixed_in=cluster.fixed_in)  # fmt: skip
     set_status(cluster, ClusterStatus.REGRESSED)
     open_alert(Alert.Kind.REGRESSION, cluster=cluster, data={"thread": thread.pk, **versions})

@@ -91,6 +91,29 @@ def ask(
     return TemplateResponse(request, template, {**page, **(context or {})})
 
 
+def asks(
+    description: str,
+    *,
+    title: str,
+    form_class: type[forms.Form],
+    apply_one: Callable[[Any, Any, dict], object],
+    permissions: list[str] | None = None,
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], HttpResponse | None]:
+    """An admin action (``description`` in the action menu) that asks ``form_class`` and
+    then applies ``apply_one(user, row, cleaned_data)`` to each selected row; declared
+    in a ModelAdmin as ``lock = asks(...)`` and named in its ``actions``."""
+
+    def action(
+        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        return ask(
+            modeladmin, request, queryset, title=title, form_class=form_class,
+            apply=one_by_one(apply_one),
+        )  # fmt: skip
+
+    return admin.action(description=description, permissions=permissions)(action)
+
+
 def one_by_one(apply_one: Callable[[Any, Any, dict], object]) -> Apply:
     """An ``apply`` that applies ``apply_one(user, row, cleaned_data)`` to each selected
     row: a row it refuses (ValidationError) is named in an error with the reason, the

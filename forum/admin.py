@@ -2,15 +2,15 @@
 
 Moderation changes (hide, restore, lock, move, suspend, resolve flags, status) are
 admin actions that ask for a reason on an intermediate page (``config.admin_actions``)
-and go through forum.services, which writes the ModerationAction log. The fields they change are
-read-only in the change forms so that nothing bypasses the log.
+and go through forum.services, which writes the ModerationAction log. The fields they
+change are read-only in the change forms so that nothing bypasses the log.
 """
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_actions import ReadOnlyAdmin, ReasonForm, ask, one_by_one
+from config.admin_actions import ReadOnlyAdmin, ReasonForm, asks
 from forum import services
 from forum.models import (
     Flag,
@@ -44,8 +44,27 @@ class StatusForm(ReasonForm):
     field_order = ["status", "fixed_in", "reason"]
 
 
-def _authors(obj) -> list:
-    return [obj.author] if obj.author_id else []
+def _suspend_authors(moderator, obj, data) -> None:
+    """Suspend whoever wrote a thread or reply (or, for a flag, what it flags)."""
+    target = (obj.post or obj.thread) if isinstance(obj, Flag) else obj
+    if target.author_id:
+        services.suspend_user(
+            moderator=moderator, user=target.author, days=data["days"], reason=data["reason"]
+        )
+
+
+def _hide_and_resolve(moderator, flag: Flag, data) -> None:
+    reason = data["reason"]
+    services.set_hidden(moderator=moderator, item=flag.post or flag.thread, hidden=True,
+                        reason=reason)  # fmt: skip
+    services.close_flag(moderator=moderator, flag=flag, resolved=True, reason=reason)
+
+
+class SuspendAuthorsMixin:
+    """Who may suspend the authors of what they moderate: those who may change users."""
+
+    def has_suspend_authors_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_user")
 
 
 @admin.register(Product)
@@ -56,58 +75,25 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["marketing_name"]}
 
 
-class ModerationMixin:
+class ModerationMixin(SuspendAuthorsMixin):
     """Admin actions shared by threads and replies."""
 
-    @admin.action(description=_("Hide (asks for a reason)"), permissions=["change"])
-    def hide(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Hide from fans"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.set_hidden(
-                    moderator=mod, item=obj, hidden=True, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Restore hidden (asks for a reason)"), permissions=["change"])
-    def restore(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Restore"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.set_hidden(
-                    moderator=mod, item=obj, hidden=False, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Suspend the authors (asks for days and a reason)"))
-    def suspend_authors(self, request, queryset):
-        def apply(mod, obj, data):
-            for author in _authors(obj):
-                services.suspend_user(
-                    moderator=mod, user=author, days=data["days"], reason=data["reason"]
-                )
-
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Suspend"),
-            form_class=SuspendForm,
-            apply=one_by_one(apply),
-        )
-
-    def has_suspend_authors_permission(self, request):
-        return request.user.has_perm("accounts.change_user")
+    hide = asks(
+        _("Hide (asks for a reason)"), title=_("Hide from fans"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.set_hidden(
+            moderator=mod, item=obj, hidden=True, reason=data["reason"]),
+    )  # fmt: skip
+    restore = asks(
+        _("Restore hidden (asks for a reason)"), title=_("Restore"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.set_hidden(
+            moderator=mod, item=obj, hidden=False, reason=data["reason"]),
+    )  # fmt: skip
+    suspend_authors = asks(
+        _("Suspend the authors (asks for days and a reason)"), title=_("Suspend"),
+        form_class=SuspendForm, permissions=["suspend_authors"], apply_one=_suspend_authors,
+    )  # fmt: skip
 
 
 @admin.register(Thread)
@@ -173,84 +159,37 @@ class ThreadAdmin(ModerationMixin, admin.ModelAdmin):
             firmware=data["firmware"], kind=data["kind"],
         )  # fmt: skip
 
-    @admin.action(description=_("Lock (asks for a reason)"), permissions=["change"])
-    def lock(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Lock threads"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.set_locked(
-                    moderator=mod, thread=obj, locked=True, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Unlock (asks for a reason)"), permissions=["change"])
-    def unlock(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Unlock threads"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.set_locked(
-                    moderator=mod, thread=obj, locked=False, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Move to another product"), permissions=["change"])
-    def move(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Move threads"),
-            form_class=MoveForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.move_thread(
-                    moderator=mod, thread=obj, product=data["product"], reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Change status (notifies followers)"), permissions=["change"])
-    def change_status(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Change status"),
-            form_class=StatusForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.set_thread_status(
-                    thread=obj,
-                    status=data["status"],
-                    fixed_in=data["fixed_in"],
-                    actor=mod,
-                    reason=data["reason"],
-                )
-            ),
-        )
-
-    @admin.action(description=_("Unpin the answer"), permissions=["change"])
-    def unpin(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Unpin the answer"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.pin_answer(
-                    moderator=mod, thread=obj, post=None, reason=data["reason"]
-                )
-            ),
-        )
+    lock = asks(
+        _("Lock (asks for a reason)"), title=_("Lock threads"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.set_locked(
+            moderator=mod, thread=obj, locked=True, reason=data["reason"]),
+    )  # fmt: skip
+    unlock = asks(
+        _("Unlock (asks for a reason)"), title=_("Unlock threads"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.set_locked(
+            moderator=mod, thread=obj, locked=False, reason=data["reason"]),
+    )  # fmt: skip
+    move = asks(
+        _("Move to another product"), title=_("Move threads"), form_class=MoveForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.move_thread(
+            moderator=mod, thread=obj, product=data["product"], reason=data["reason"]),
+    )  # fmt: skip
+    change_status = asks(
+        _("Change status (notifies followers)"), title=_("Change status"),
+        form_class=StatusForm, permissions=["change"],
+        apply_one=lambda mod, obj, data: services.set_thread_status(
+            thread=obj, status=data["status"], fixed_in=data["fixed_in"], actor=mod,
+            reason=data["reason"]),
+    )  # fmt: skip
+    unpin = asks(
+        _("Unpin the answer"), title=_("Unpin the answer"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, obj, data: services.pin_answer(
+            moderator=mod, thread=obj, post=None, reason=data["reason"]),
+    )  # fmt: skip
 
 
 @admin.register(Post)
@@ -286,27 +225,19 @@ class PostAdmin(ModerationMixin, admin.ModelAdmin):
             moderator=request.user, post=obj, body=data["body"], firmware=data["firmware"]
         )
 
-    @admin.action(description=_("Pin as the thread's answer (official replies)"))
-    def pin(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Pin as the answer"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, obj, data: services.pin_answer(
-                    moderator=mod, thread=obj.thread, post=obj, reason=data["reason"]
-                )
-            ),
-        )
+    pin = asks(
+        _("Pin as the thread's answer (official replies)"), title=_("Pin as the answer"),
+        form_class=ReasonForm, permissions=["pin"],
+        apply_one=lambda mod, obj, data: services.pin_answer(
+            moderator=mod, thread=obj.thread, post=obj, reason=data["reason"]),
+    )  # fmt: skip
 
     def has_pin_permission(self, request):
         return request.user.has_perm("forum.change_thread")
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(SuspendAuthorsMixin, admin.ModelAdmin):
     list_display = ["__str__", "reason", "status", "thread", "post", "reporter", "created_at"]
     list_filter = ["status", "reason"]
     list_select_related = ["thread", "post", "reporter"]
@@ -334,73 +265,26 @@ class FlagAdmin(admin.ModelAdmin):
             .order_by("status", "-created_at")
         )
 
-    @admin.action(description=_("Hide the flagged post and resolve"), permissions=["change"])
-    def hide_and_resolve(self, request, queryset):
-        def apply(mod, flag, data):
-            services.set_hidden(
-                moderator=mod, item=flag.post or flag.thread, hidden=True, reason=data["reason"]
-            )
-            services.close_flag(moderator=mod, flag=flag, resolved=True, reason=data["reason"])
-
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Hide and resolve"),
-            form_class=ReasonForm,
-            apply=one_by_one(apply),
-        )
-
-    @admin.action(description=_("Resolve (action taken)"), permissions=["change"])
-    def resolve(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Resolve flags"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, flag, data: services.close_flag(
-                    moderator=mod, flag=flag, resolved=True, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Dismiss (nothing wrong)"), permissions=["change"])
-    def dismiss(self, request, queryset):
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Dismiss flags"),
-            form_class=ReasonForm,
-            apply=one_by_one(
-                lambda mod, flag, data: services.close_flag(
-                    moderator=mod, flag=flag, resolved=False, reason=data["reason"]
-                )
-            ),
-        )
-
-    @admin.action(description=_("Suspend the flagged post's author"))
-    def suspend_authors(self, request, queryset):
-        def apply(mod, flag, data):
-            target = flag.post or flag.thread
-            for author in _authors(target):
-                services.suspend_user(
-                    moderator=mod, user=author, days=data["days"], reason=data["reason"]
-                )
-
-        return ask(
-            self,
-            request,
-            queryset,
-            title=_("Suspend"),
-            form_class=SuspendForm,
-            apply=one_by_one(apply),
-        )
-
-    def has_suspend_authors_permission(self, request):
-        return request.user.has_perm("accounts.change_user")
+    hide_and_resolve = asks(
+        _("Hide the flagged post and resolve"), title=_("Hide and resolve"),
+        form_class=ReasonForm, permissions=["change"], apply_one=_hide_and_resolve,
+    )  # fmt: skip
+    resolve = asks(
+        _("Resolve (action taken)"), title=_("Resolve flags"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, flag, data: services.close_flag(
+            moderator=mod, flag=flag, resolved=True, reason=data["reason"]),
+    )  # fmt: skip
+    dismiss = asks(
+        _("Dismiss (nothing wrong)"), title=_("Dismiss flags"), form_class=ReasonForm,
+        permissions=["change"],
+        apply_one=lambda mod, flag, data: services.close_flag(
+            moderator=mod, flag=flag, resolved=False, reason=data["reason"]),
+    )  # fmt: skip
+    suspend_authors = asks(
+        _("Suspend the flagged post's author"), title=_("Suspend"), form_class=SuspendForm,
+        permissions=["suspend_authors"], apply_one=_suspend_authors,
+    )  # fmt: skip
 
 
 @admin.register(ModerationAction)

@@ -295,6 +295,10 @@ class ClusterAdmin(admin.ModelAdmin):
 
     # --- actions, single (from the cluster page) and bulk (from the queue)
 
+    def _ask(self, request, queryset, **kwargs):
+        """``config.admin_actions.ask`` on the console's action page."""
+        return ask(self, request, queryset, template=ACTION_FORM, **kwargs)
+
     @admin.action(description=_("Confirm"), permissions=["change"])
     def confirm(self, request, queryset):
         done, unchanged = _changed(
@@ -330,11 +334,9 @@ class ClusterAdmin(admin.ModelAdmin):
                 )
             return " ".join(said)
 
-        return ask(
-            self,
+        return self._ask(
             request,
             queryset,
-            template=ACTION_FORM,
             title=_("Merge clusters"),
             form_class=forms.MergeForm,
             apply=apply,
@@ -357,11 +359,9 @@ class ClusterAdmin(admin.ModelAdmin):
                 level=wording.LEVELS[data["level"]],
             )
 
-        return ask(
-            self,
+        return self._ask(
             request,
             queryset,
-            template=ACTION_FORM,
             title=_("Set severity"),
             form_class=forms.SeverityForm,
             apply=apply,
@@ -388,11 +388,9 @@ class ClusterAdmin(admin.ModelAdmin):
                 version=fixed_in,
             )  # fmt: skip
 
-        return ask(
-            self,
+        return self._ask(
             request,
             queryset,
-            template=ACTION_FORM,
             title=_("Set status"),
             form_class=forms.StatusForm,
             apply=apply,
@@ -413,11 +411,9 @@ class ClusterAdmin(admin.ModelAdmin):
                 }
             return _("Forwarded %(clusters)s to engineering.") % {"clusters": _named(qs)}
 
-        return ask(
-            self,
+        return self._ask(
             request,
             queryset,
-            template=ACTION_FORM,
             title=_("Forward to engineering"),
             form_class=forms.ForwardForm,
             apply=apply,
@@ -439,11 +435,9 @@ class ClusterAdmin(admin.ModelAdmin):
                 version=data["fixed_in"],
             )
 
-        return ask(
-            self,
+        return self._ask(
             request,
             queryset,
-            template=ACTION_FORM,
             title=_("Mark fixed"),
             form_class=forms.FixedForm,
             apply=apply,

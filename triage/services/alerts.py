@@ -5,7 +5,6 @@ language, told to engineering's webhooks, closed by a manager with an audit entr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -84,9 +83,16 @@ def _mail_managers(alert_id: int) -> None:
 HISTORY_HOURS = 24 * 7
 
 
-def _hourly(rows: Iterable[dict], key: str, start: datetime, hours: int) -> dict:
+def _hourly(rows: QuerySet, key: str, start: datetime, hours: int) -> dict:
+    """Counts of ``rows`` per ``key`` value and hour since ``start``: one grouped query."""
+    utc = timezone.get_fixed_timezone(0)
     series: dict = defaultdict(lambda: [0] * hours)
-    for r in rows:
+    grouped = (
+        rows.annotate(hour=TruncHour("created_at", tzinfo=utc))
+        .values(key, "hour")
+        .annotate(n=Count("id"))
+    )
+    for r in grouped:
         slot = int((r["hour"] - start).total_seconds() // 3600)
         if 0 <= slot < hours:
             series[r[key]][slot] += r["n"]
@@ -107,7 +113,6 @@ def detect_spikes(now: datetime | None = None) -> list[Alert]:
     recent = end - timedelta(hours=3)
     threads = Thread.objects.filter(VISIBLE, created_at__gte=start)
     me_toos = MeToo.objects.filter(created_at__gte=start)
-    utc = timezone.get_fixed_timezone(0)
     opened: list[Alert] = []
     for group, thread_key, me_too_key in (
         ("cluster", "triage__cluster_id", "thread__triage__cluster_id"),
@@ -129,24 +134,9 @@ def detect_spikes(now: datetime | None = None) -> list[Alert]:
         }
         if not hot:
             continue
-        series = _hourly(
-            threads.filter(**{f"{thread_key}__in": hot})
-            .annotate(hour=TruncHour("created_at", tzinfo=utc))
-            .values(thread_key, "hour")
-            .annotate(n=Count("id")),
-            thread_key,
-            start,
-            hours,
-        )
-        for key, counts in _hourly(
-            me_toos.filter(**{f"{me_too_key}__in": hot})
-            .annotate(hour=TruncHour("created_at", tzinfo=utc))
-            .values(me_too_key, "hour")
-            .annotate(n=Count("id")),
-            me_too_key,
-            start,
-            hours,
-        ).items():
+        series = _hourly(threads.filter(**{f"{thread_key}__in": hot}), thread_key, start, hours)
+        me_too_rows = me_toos.filter(**{f"{me_too_key}__in": hot})
+        for key, counts in _hourly(me_too_rows, me_too_key, start, hours).items():
             series[key] = [a + b for a, b in zip(series[key], counts, strict=True)]
         for key, counts in series.items():
             spike = detect_spike(counts)

@@ -236,11 +236,7 @@ def sweep(limit: int = 500) -> int:
 
 def refresh_thread_cluster(thread_id: int) -> None:
     """Refresh the figures of a thread's cluster after a reply, a "me too" or an edit."""
-    cluster_id = (
-        ThreadTriage.objects.filter(thread_id=thread_id)
-        .values_list("cluster_id", flat=True)
-        .first()
-    )
+    cluster_id = _cluster_of(thread_id)
     if cluster_id:
         refresh_figures([cluster_id])
 
@@ -248,11 +244,12 @@ def refresh_thread_cluster(thread_id: int) -> None:
 def thread_visibility_changed(thread_id: int) -> None:
     """A thread (or one of its replies) was hidden, restored or deleted: its cluster's
     figures and label are recomputed from what is visible now."""
-    cluster_id = (
-        ThreadTriage.objects.filter(thread_id=thread_id)
-        .values_list("cluster_id", flat=True)
-        .first()
-    )
+    cluster_id = _cluster_of(thread_id)
     if cluster_id:
         refresh_figures([cluster_id])
         relabel([cluster_id])
+
+
+def _cluster_of(thread_id: int) -> int | None:
+    rows = ThreadTriage.objects.filter(thread_id=thread_id).values_list("cluster_id", flat=True)
+    return rows.first()

@@ -31,13 +31,24 @@ from typing import Any
 
 import numpy as np
 
-from triage.engine.analysis import analyse
+from triage.engine.analysis import Analysis, analyse
 from triage.engine.clustering import ClusterIndex, Lesson, StoredThread, learned_link
 from triage.engine.products import Catalog
 from triage.engine.scale import SEVERITIES
 from triage.engine.severity import SeverityDecision, from_neighbours
 
 Row = Mapping[str, Any]
+
+
+def _analyse(row: Row, catalog: Catalog | None) -> Analysis:
+    """The engine's reading of one labelled row, as the pipeline reads a thread."""
+    return analyse(
+        row.get("title", ""),
+        row.get("body", ""),
+        product=row.get("product") or None,
+        firmware=row.get("firmware"),
+        catalog=catalog,
+    )
 
 
 def read_jsonl(path: str) -> list[dict[str, Any]]:
@@ -224,13 +235,7 @@ def run_clusters(rows: Sequence[Row], **options: float) -> dict[str, Any]:
     alerts: list[tuple[bool, bool]] = []
     product_hits = 0
     for i, row in enumerate(rows):
-        a = analyse(
-            row.get("title", ""),
-            row.get("body", ""),
-            product=row.get("product") or None,
-            firmware=row.get("firmware"),
-            catalog=catalog,
-        )
+        a = _analyse(row, catalog)
         if i in expected_product:
             product_hits += a.product.key == expected_product[i]
         key = str(row["external_id"])
@@ -298,13 +303,7 @@ def run_replay(
     index = ClusterIndex()
     used, cut = 0, int(len(rows) * window)
     for i, row in enumerate(rows):
-        a = analyse(
-            row.get("title", ""),
-            row.get("body", ""),
-            product=row.get("product") or None,
-            firmware=row.get("firmware"),
-            catalog=catalog,
-        )
+        a = _analyse(row, catalog)
         key, label = str(row["external_id"]), str(row.get("label", row["external_id"]))
         placed = index.add(key, a.terms, a.product.key, row.get("title", ""))
         stored.append(StoredThread(key, a.terms, a.product.key, placed.cluster))

@@ -64,7 +64,7 @@ def _emit(event: str, cluster_id: int | None, **data) -> None:
 
 
 # Bump when the engine's decisions change, so the sweeper re-triages every thread.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 # Below this the engine's product guess is not trusted and the thread waits, unassigned.
 PRODUCT_CONFIDENCE = 0.6
 # A level must be held by this share of a cluster's threads to be the cluster's severity.

@@ -44,7 +44,7 @@ def publish(task, *args, run_here_if_down: bool = False) -> bool:
         except Exception:  # kombu's OperationalError and friends, or the eager task's own
             if not eager:
                 _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            log.warning("%s%s not queued", task.name, args, exc_info=True)
+            log.warning("could not queue %s%s", task.name, args, exc_info=True)
             if eager:
                 return False
     if run_here_if_down:

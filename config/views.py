@@ -7,7 +7,8 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -70,3 +71,8 @@ def healthz(request):
     fatal = failed & {"database"}
     status = "error" if fatal else "degraded" if failed else "ok"
     return JsonResponse({"status": status, **report}, status=503 if fatal else 200)
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever a page links: the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

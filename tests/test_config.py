@@ -111,3 +111,8 @@ def test_proxy_and_cache_settings_come_from_the_environment():
         CACHE_URL="redis://127.0.0.1:6379/11",
     )  # fmt: skip
     assert printed.stdout.split() == ["1", "X-Real-IP", "config.cache.FailSafeRedisCache"]
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

@@ -1,4 +1,5 @@
-from triage.engine.normalize import normalize, parse_firmware
+from triage.engine.analysis import analyse
+from triage.engine.normalize import english_lemma, normalize, parse_firmware
 
 
 def test_slang_repeated_letters_and_emoji_are_folded():
@@ -141,3 +142,13 @@ def test_a_words_affix_is_kept_where_the_vocabulary_needs_it():
     assert "masukan" in normalize("ada masukan untuk kamera").tokens
     assert "masuk" in normalize("notif telat masuk").tokens
     assert "kehapus" in normalize("foto kehapus sendiri").tokens
+
+
+def test_inflections_of_an_english_word_are_one_term():
+    a = analyse("Screen readers are not alerted", "The panel opened without alerts").terms
+    b = analyse("Screen reader not alerted", "Panel opens, no alert is given").terms
+    assert {"w:reader", "w:alert", "w:open", "t:reader"} <= set(a) & set(b)
+    # Indonesian words and short words are left to the Indonesian rules.
+    assert english_lemma("panas") == "panas"
+    assert english_lemma("baterai") == "baterai"
+    assert english_lemma("does") == "does"

@@ -313,6 +313,20 @@ def _english(word: str) -> bool:
     return english >= 3.0 and english >= _zipf(word, "id")
 
 
+@lru_cache(maxsize=65536)
+def english_lemma(word: str) -> str:
+    """The dictionary form of an English word of five letters or more, so the inflections
+    of one word are one term: "readers" -> "reader", "opened" -> "open", "failures" ->
+    "failure" (simplemma's English lemma table, MIT). Shorter words, words with digits and
+    words more common in Indonesian than in English ("panas", "baterai": their affixes are
+    the Indonesian stemmer's) are returned unchanged."""
+    if len(word) < 5 or not word.isalpha() or _zipf(word, "id") > _zipf(word, "en"):
+        return word
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang="en"))
+
+
 # Colloquial verb prefixes and the initial sound they replace: "nyambung" <- "sambung",
 # "ngilang" <- "hilang", "ngedrop" <- "drop".
 _COLLOQUIAL_PREFIXES = (("nge", ""), ("ny", "s"), ("ny", "c"), ("ng", ""), ("ng", "h"))

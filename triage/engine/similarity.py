@@ -2,7 +2,8 @@
 
 A thread is a bag of *terms* (plain, JSON-serialisable counts) in two blocks:
 
-- ``w:`` words of title and body (stop words out, slang mapped), the raw values of
+- ``w:`` words of title and body (stop words out, slang mapped, English words of five
+  letters or more as their lemma, so "readers" matches "reader"), the raw values of
   parameters (versions, firmware builds: different builds still match on the placeholder
   while equal builds match a little more), and symptom concepts as ``w:#overheat``, shared
   by Indonesian and English ("panas" and "overheating" are both ``#overheat``), counted
@@ -30,7 +31,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from triage.engine.normalize import CLAUSE_END, QUESTION_END, NormalizedText, Param
+from triage.engine.normalize import CLAUSE_END, QUESTION_END, NormalizedText, Param, english_lemma
 from triage.engine.vocabulary import STOPWORDS
 
 BLOCKS = ("w", "t")
@@ -56,7 +57,7 @@ def _content(tokens: Iterable[str]) -> list[str]:
 
 def _field_terms(field: NormalizedText, weight_prefix: str, terms: Terms) -> None:
     for tok in _content(field.tokens) + field.extra_tokens:
-        key = weight_prefix + tok
+        key = weight_prefix + english_lemma(tok)
         terms[key] = terms.get(key, 0.0) + 1.0
     for p in field.params:
         for value in _param_values(p):

@@ -28,7 +28,7 @@ from triage.services.status import check_regression
 log = logging.getLogger(__name__)
 
 # Bump when the engine's decisions change, so the sweeper re-triages every thread.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 # Where the sweeper stopped (a thread id), so the next sweep goes on from there.
 SWEEP_CURSOR = "triage:sweep-cursor"
 

@@ -66,6 +66,18 @@ def test_a_version_with_control_characters_is_refused(engineer_api, make_cluster
     assert Cluster.objects.get(pk=cluster.pk).status == ClusterStatus.NEW
 
 
+@pytest.mark.parametrize("body", [{"fixed_in": -2.15e16}, {"fixed_in": 2}, {"note": 1.5}])
+def test_text_must_be_sent_as_a_string(engineer_api, make_cluster, body):
+    """A number is not a version: the schema says string, and so does the API."""
+    cluster = make_cluster()
+    response = engineer_api.patch(
+        f"/api/v1/clusters/{cluster.pk}/", {"status": "fixed", "fixed_in": "2.0", **body},
+        format="json",
+    )  # fmt: skip
+    assert "string" in refused(response, next(iter(body)))
+    assert Cluster.objects.get(pk=cluster.pk).status == ClusterStatus.NEW
+
+
 # --- updated_since ----------------------------------------------------------------------
 
 

@@ -255,6 +255,16 @@ def validate_version(value: str) -> str:
     return value
 
 
+class StringField(serializers.CharField):
+    """Text that must arrive as a JSON string, as the schema says: a number is refused,
+    not turned into text (DRF's CharField would store ``-2.1e16`` as a version)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 # What a write-back must carry besides a note.
 WRITE_FIELDS = ("status", "fixed_in", "ticket_url")
 
@@ -275,11 +285,17 @@ class StatusWriteSerializer(serializers.Serializer):
             )
         },
     )
-    fixed_in = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, validators=[validate_version]
+    # Lengths count what was sent (no trimming before the check), as the schema says;
+    # the values are trimmed once valid.
+    fixed_in = StringField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        validators=[validate_version],
     )
     ticket_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StringField(max_length=2000, required=False, allow_blank=True, trim_whitespace=False)
 
     def to_internal_value(self, data):
         if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
@@ -298,6 +314,9 @@ class StatusWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("Send at least one of status, fixed_in, ticket_url.")
             )
+        for name in ("fixed_in", "note"):
+            if name in attrs:
+                attrs[name] = attrs[name].strip()
         cluster: Cluster = self.context["cluster"]
         fixed_in = attrs.get("fixed_in", cluster.fixed_in).strip()
         if attrs.get("status") == ClusterStatus.FIXED and not fixed_in:
@@ -318,4 +337,6 @@ class StatusWriteSchema(OpenApiSerializerExtension):
         schema["additionalProperties"] = False
         schema["anyOf"] = [{"required": [name]} for name in WRITE_FIELDS]
         schema["properties"]["fixed_in"]["pattern"] = VERSION_PATTERN
+        # Text fields refuse the NUL character (Django's ProhibitNullCharactersValidator).
+        schema["properties"]["note"]["pattern"] = r"^[^\u0000]*$"
         return schema

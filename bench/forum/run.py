@@ -88,6 +88,25 @@ def recreate_db(db: str) -> None:
     psql("postgres", f'CREATE DATABASE "{db}"')
 
 
+def now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def remember_seeding(db: str, started: float) -> float:
+    """Seconds since ``started``, also written beside the database's other work files so
+    that a later run reusing the database still reports how long seeding took."""
+    seconds = round(time.monotonic() - started, 1)
+    record = {"seconds": seconds, "when": now(), "load_avg": os.getloadavg()}
+    (WORK / f"{db}.seeded.json").write_text(json.dumps(record) + "\n")
+    return seconds
+
+
+def seeded_before(db: str) -> float | None:
+    """How long seeding ``db`` took when it was seeded (None if not recorded)."""
+    record = WORK / f"{db}.seeded.json"
+    return json.loads(record.read_text())["seconds"] if record.exists() else None
+
+
 def count(db: str, table: str) -> int:
     try:
         return int(psql(db, f"SELECT count(*) FROM {table}") or 0)
@@ -118,6 +137,7 @@ def seed_ours(args, db: str, timings: dict) -> None:
     py = str(REPO / ".venv" / "bin" / "python")
     if not args.reseed and count(db, "forum_thread") == args.threads:
         log(f"{db}: already seeded with {args.threads} threads")
+        timings["ours_seed_s"] = seeded_before(db)
         return
     recreate_db(db)
     env = ours_env(db)
@@ -129,7 +149,7 @@ def seed_ours(args, db: str, timings: dict) -> None:
          str(args.posts), "--seed", str(args.seed), "--triage", "no"],
         env=env, cwd=REPO,
     )  # fmt: skip
-    timings["ours_seed_s"] = round(time.monotonic() - started, 1)
+    timings["ours_seed_s"] = remember_seeding(db, started)
     log(next((line for line in out.splitlines() if line.startswith("Created")), out[-300:]))
     log(f"{db}: seeded in {timings['ours_seed_s']}s")
 
@@ -161,6 +181,7 @@ def seed_spirit(args, db: str, source_db: str, timings: dict) -> None:
     py = str(SPIRIT_VENV / "bin" / "python")
     if not args.reseed and count(db, "spirit_topic_topic") == args.threads:
         log(f"{db}: already seeded with {args.threads} topics")
+        timings["spirit_seed_s"] = seeded_before(db)
         return
     recreate_db(db)
     env = spirit_env(db)
@@ -170,7 +191,7 @@ def seed_spirit(args, db: str, source_db: str, timings: dict) -> None:
     started = time.monotonic()
     out = sh([py, str(REPO / "bench" / "forum" / "seed_spirit.py"), f"{PG}/{source_db}"],
              env={**env, "PYTHONPATH": str(SPIRIT_PROJECT)}, cwd=SPIRIT_PROJECT)  # fmt: skip
-    timings["spirit_seed_s"] = round(time.monotonic() - started, 1)
+    timings["spirit_seed_s"] = remember_seeding(db, started)
     log(out.strip().splitlines()[-1])
     shutil.rmtree(SPIRIT_PROJECT / "st_search", ignore_errors=True)  # index of the old data
 
@@ -180,6 +201,7 @@ def index_spirit(db: str, timings: dict) -> None:
     marker = SPIRIT_PROJECT / "st_search" / f"built-for-{db}"
     if marker.exists():
         log(f"{db}: Spirit's search index already built")
+        timings["spirit_index_s"] = json.loads(marker.read_text())["seconds"]
         return
     log(f"{db}: building Spirit's search index (Whoosh)")
     started = time.monotonic()
@@ -188,7 +210,7 @@ def index_spirit(db: str, timings: dict) -> None:
     out = sh([str(SPIRIT_VENV / "bin" / "python"), str(script)], env=env, cwd=SPIRIT_PROJECT)
     timings["spirit_index_s"] = round(time.monotonic() - started, 1)
     log(out.strip().splitlines()[-1])
-    marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+    marker.write_text(json.dumps({"seconds": timings["spirit_index_s"], "when": now()}) + "\n")
 
 
 # --- serving and measuring -------------------------------------------------------------
@@ -402,6 +424,9 @@ def main() -> None:
         default=REPO,
         help="serve our forum from this checkout (to measure a proposed patch); same venv",
     )
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="seed, install and index, measure nothing"
+    )
     parser.add_argument("--label", default="", help="suffix of the results file names")
     parser.add_argument(
         "--pages",
@@ -429,6 +454,9 @@ def main() -> None:
             index_spirit(spirit_db, timings)
         sh([str(SPIRIT_VENV / "bin" / "python"), "manage.py", "collectstatic", "--noinput",
             "-v0"], env=spirit_env(spirit_db), cwd=SPIRIT_PROJECT)  # fmt: skip
+    if args.prepare_only:
+        log(f"prepared: {timings}")
+        return
     chosen = pages(args, ours_db, spirit_db if args.only != "ours" else None)
     ours_results: dict = {}
     spirit_results: dict = {}

@@ -3,16 +3,22 @@
 Seeds a PostgreSQL database for each forum with the same generated threads and
 replies (ours with ``manage.py seed_demo``, Spirit by copying ours row for row with
 ``seed_spirit.py``), serves each with gunicorn (4 sync workers, DEBUG off; ours with
-production's ``config/gunicorn.py``) on a
-loopback port, warms up, and measures every page with wrk for a fixed duration and
-number of connections. Writes ``bench/forum/results/forum-<threads>.json`` and ``.md``.
+production's ``config/gunicorn.py``) on a loopback port, and measures each page type
+with wrk, every request asking for the next of many URLs of that type (``rotate.lua``):
+all products, 30 deep product pages, 500 threads, 500 searches (as shipped) or a query
+never asked before per request (caches off). Before measuring, a sample of the URLs is
+fetched and checked (200, the expected text, the fan's name and log-out link when signed
+in). Each page is measured in ``--rounds`` rounds alternating ours and Spirit, anonymous
+and signed in, in two modes: "as-shipped" (our caches on) and "caches-off". Writes
+``bench/forum/results/forum-<threads>[-<label>].json`` and ``.md``.
 
-    .venv/bin/python bench/forum/run.py --threads 2000 --posts 20000      # quick check
+    .venv/bin/python bench/forum/run.py --threads 2000 --posts 20000 --duration 3  # quick
     .venv/bin/python bench/forum/run.py --threads 100000 --posts 1000000  # the real one
 
 Databases are named after their size (``bench_tanggap_100000``, ``bench_spirit_100000``)
-and reused when already seeded (``--reseed`` rebuilds them). Spirit lives in its own
-virtualenv under ``bench/work/`` with its own pinned dependencies.
+and reused when already seeded (``--reseed`` rebuilds them); how long seeding took is kept
+beside them in ``bench/work/``. Spirit lives in its own virtualenv under ``bench/work/``
+with its own pinned dependencies.
 """
 
 # SQL here is built from our own table names and ids read back from our own databases.
@@ -326,6 +332,7 @@ def session_cookie(python: str, env: dict, cwd: Path) -> str:
 # --- what is measured ------------------------------------------------------------------
 
 PAGES = ("home", "product", "product_deep", "thread", "search")
+SEARCH_POOL = 500  # as shipped, searches cycle through this many queries
 AUDIENCES = ("anonymous", "signed-in")
 MODES = {
     "as-shipped": {
@@ -333,8 +340,8 @@ MODES = {
         "about": "our forum as production runs it: anonymous pages are served from the "
         "page cache (ANONYMOUS_PAGE_CACHE_SECONDS, 10 s by default) and a search asked "
         "again within 60 s from the search result cache (forum.selectors."
-        "SEARCH_CACHE_SECONDS); searches cycle through 500 queries, so popular ones come "
-        "back as they do in real traffic",
+        "SEARCH_CACHE_SECONDS); searches cycle through "
+        f"{SEARCH_POOL} queries, so popular ones come back as they do in real traffic",
     },
     "caches-off": {
         "env": {"ANONYMOUS_PAGE_CACHE_SECONDS": "0"},
@@ -351,7 +358,6 @@ SEARCH_GOAL = 20.0  # search uncached, caches off
 PER_PAGE = {"ours": 25, "spirit": 20}  # threads per list page
 DEEP_PRODUCTS, DEEP_FRACTIONS = 10, (0.25, 0.5, 0.75)
 THREAD_URLS = 500
-SEARCH_POOL = 500  # as shipped, searches cycle through this many queries
 VERIFY_SAMPLE = 5  # URLs of each rotation fetched and checked before measuring
 WRK_THREADS = 2
 LUA = REPO / "bench" / "forum" / "rotate.lua"
@@ -361,11 +367,13 @@ SEP = "\x1f"
 @dataclass
 class Rotation:
     """A page type's URLs: ``ours[i]`` and ``spirit[i]`` show the same content, which
-    contains the text ``expect[i]`` ("" when nothing particular is checked)."""
+    contains the text ``expect[i]`` ("" when nothing particular is checked); every page
+    of a forum also shows ``shows[forum]``, if any."""
 
     ours: list[str]
     spirit: list[str]
     expect: list[str]
+    shows: dict[str, str] = field(default_factory=dict)
     # Search only: URLs of queries asked nowhere else, handed out round by round when
     # the caches are off (the same URL on both forums).
     fresh: list[str] = field(default_factory=list)
@@ -436,7 +444,8 @@ def rotations(args, ours_db: str, spirit_db: str | None) -> dict[str, Rotation]:
         "product": product,
         "product_deep": deep,
         "thread": thread,
-        "search": Rotation(pool, pool, queries[:SEARCH_POOL], search_paths[SEARCH_POOL:]),
+        # Spirit does not repeat the query on its results page: both must find something.
+        "search": Rotation(pool, pool, [""] * len(pool), FOUND, fresh=search_paths[SEARCH_POOL:]),
     }
     missing = [
         f"{page}: {ours}"
@@ -471,6 +480,8 @@ def search_queries(ours_db: str, seed: int) -> list[str]:
 
 
 QUERY_WORD = re.compile(r"[a-z]{3,}")
+# What a search page shows when it found something (in any language).
+FOUND = {"ours": 'class="result-count"', "spirit": 'class="layout__topics__topic'}
 
 
 def signed_in_marks(forum: str, ours_db: str) -> tuple[str, str]:
@@ -482,18 +493,21 @@ def signed_in_marks(forum: str, ours_db: str) -> tuple[str, str]:
 LOGOUT_URL = {"ours": 'action="/accounts/logout/"', "spirit": 'href="/user/logout/'}
 
 
-def verify(forum: str, port: int, paths: list[str], expects: list[str], cookie: str,
+def verify(forum: str, port: int, rotation: Rotation, cookie: str,
            marks: tuple[str, str]) -> None:  # fmt: skip
     """Fetch a sample of the rotation before measuring it: each must answer 200 itself,
     show its expected text and, signed in, the fan's name and log-out link (anonymous:
     no log-out link). Aborts the run otherwise."""
+    paths = rotation.ours if forum == "ours" else rotation.spirit
     step = max(1, len(paths) // VERIFY_SAMPLE)
     name, logout = marks
-    for path, expect in list(zip(paths, expects, strict=True))[::step][:VERIFY_SAMPLE]:
+    sample = list(zip(paths, rotation.expect, strict=True))[::step][:VERIFY_SAMPLE]
+    for path, expect in sample:
         url = f"http://127.0.0.1:{port}{path}"
         body = html.unescape(fetch(url, cookie))
-        if expect.lower() not in body.lower():
-            raise SystemExit(f"{forum}: {url} does not show {expect!r}")
+        for text in (expect, rotation.shows.get(forum, "")):
+            if text.lower() not in body.lower():
+                raise SystemExit(f"{forum}: {url} does not show {text!r}")
         if cookie and not (name in body and logout in body):
             raise SystemExit(
                 f"{forum}: {url} does not show the signed-in fan ({name!r} and {logout!r}): "
@@ -539,7 +553,7 @@ def measure(args, mode: str, page: str, audience: str, rotation: Rotation, fresh
     urls = {"ours": rotation.ours, "spirit": rotation.spirit}
     cookie = {forum: cookies[forum] if audience == "signed-in" else "" for forum in forums}
     for forum in forums:
-        verify(forum, port[forum], urls[forum], rotation.expect, cookie[forum], marks[forum])
+        verify(forum, port[forum], rotation, cookie[forum], marks[forum])
         wrk(port[forum], urls[forum], "warmup", args.warmup, args, cookie[forum])
     rounds: dict[str, list] = {forum: [] for forum in forums}
     for n in range(1, args.rounds + 1):
@@ -552,12 +566,14 @@ def measure(args, mode: str, page: str, audience: str, rotation: Rotation, fresh
             log(f"{mode} {page:12} {audience:9} {forum:6} round {n}: {result['rps']:7.1f} "
                 f"req/s  p99 {result['p99_ms']:7.1f} ms  not 200: {result['not_200']}  "
                 f"{result['uptime_before'].split('load average: ')[-1]}")  # fmt: skip
-    return summarize(rounds, len(rotation.ours))
+    # Without new queries a rotation is asked for again and again: only new ones count.
+    fresh_urls = len(urls["ours"]) if fresh is not None else 0
+    return summarize(rounds, len(rotation.ours), fresh_urls)
 
 
-def summarize(rounds: dict[str, list], urls: int) -> dict:
+def summarize(rounds: dict[str, list], urls: int, fresh_urls: int) -> dict:
     median = statistics.median
-    summary: dict = {"urls": urls, "rounds": rounds}
+    summary: dict = {"urls": urls, "fresh_urls_a_round": fresh_urls, "rounds": rounds}
     for forum, runs in rounds.items():
         summary[forum] = {
             "rps": round(median(r["rps"] for r in runs), 1),
@@ -601,7 +617,7 @@ def versions(args, forums: list[str]) -> dict:
         "python": sys.version.split()[0],
         "ours_django_gunicorn": ours.strip(),
         "postgresql": psql("postgres", "SHOW server_version"),
-        "wrk": wrk_version.splitlines()[0] if wrk_version else "",
+        "wrk": wrk_version.split()[1] if wrk_version else "",
     }
     if "spirit" in forums:
         found["spirit_django_gunicorn"] = sh(
@@ -652,9 +668,12 @@ def write_report(args, meta: dict, results: dict) -> Path:
                 o, s = row.get("ours", {}), row.get("spirit", {})
                 ratio, need = row.get("ratio"), goal(mode, page, audience)
                 spread = "-".join(f"{x:g}" for x in row["spread"]) if "spread" in row else "-"
-                flags = " (URLs repeated)" if o.get("repeated_urls") else ""
+                fresh = row["fresh_urls_a_round"]
+                urls = f"{fresh} new a round" if fresh else str(row["urls"])
+                if fresh and (o.get("repeated_urls") or s.get("repeated_urls")):
+                    urls += " (ran out: some asked twice)"
                 lines.append(
-                    f"| {page} | {audience} | {row['urls']}{flags} | {o.get('rps', '-')} "
+                    f"| {page} | {audience} | {urls} | {o.get('rps', '-')} "
                     f"| {o.get('p99_ms', '-')} | {s.get('rps', '-')} | {s.get('p99_ms', '-')} "
                     f"| {f'{ratio:g}x' if ratio else '-'} | {spread} "
                     f"| {f'{need:g}x' if need else '-'}"

@@ -43,6 +43,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -546,9 +547,11 @@ def wrk(port: int, paths: list[str], name: str, seconds: int, args, cookie: str)
     }
 
 
-def measure(args, mode: str, page: str, audience: str, rotation: Rotation, fresh,
-            forums: list[str], cookies: dict, marks: dict) -> dict:  # fmt: skip
-    """Verify, warm up, then ``args.rounds`` rounds of ours then Spirit."""
+def measure(args, mode: str, page: str, audience: str, rotation: Rotation,
+            fresh: Iterator[list[str]] | None, forums: list[str], cookies: dict,
+            marks: dict) -> dict:  # fmt: skip
+    """Verify, warm up, then ``args.rounds`` rounds of ours then Spirit (each round on
+    the next list of ``fresh`` URLs, when given, instead of the rotation's)."""
     port = {"ours": OURS_PORT, "spirit": SPIRIT_PORT}
     urls = {"ours": rotation.ours, "spirit": rotation.spirit}
     cookie = {forum: cookies[forum] if audience == "signed-in" else "" for forum in forums}
@@ -668,6 +671,8 @@ def write_report(args, meta: dict, results: dict) -> Path:
                 o, s = row.get("ours", {}), row.get("spirit", {})
                 ratio, need = row.get("ratio"), goal(mode, page, audience)
                 spread = "-".join(f"{x:g}" for x in row["spread"]) if "spread" in row else "-"
+                sockets = o.get("socket_errors", 0) + s.get("socket_errors", 0)
+                errors = f" ({sockets} socket errors)" if sockets else ""
                 fresh = row["fresh_urls_a_round"]
                 urls = f"{fresh} new a round" if fresh else str(row["urls"])
                 if fresh and (o.get("repeated_urls") or s.get("repeated_urls")):
@@ -678,7 +683,7 @@ def write_report(args, meta: dict, results: dict) -> Path:
                     f"| {f'{ratio:g}x' if ratio else '-'} | {spread} "
                     f"| {f'{need:g}x' if need else '-'}"
                     f"{' (missed)' if need and ratio and ratio < need else ''} "
-                    f"| {o.get('not_200', '-')}/{s.get('not_200', '-')} "
+                    f"| {o.get('not_200', '-')}/{s.get('not_200', '-')}{errors} "
                     f"| {row['load_1min'][0]:g}-{row['load_1min'][1]:g} |"
                 )
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
@@ -760,6 +765,8 @@ def main() -> None:
     )
     fresh = chosen["search"].fresh if fresh_rounds else []
     share = len(fresh) // fresh_rounds if fresh_rounds else 0
+    if fresh_rounds and not share:
+        raise SystemExit(f"only {len(fresh)} queries beyond the first {SEARCH_POOL}: too few")
     fresh_chunks = iter([fresh[i * share : (i + 1) * share] for i in range(fresh_rounds)])
     results: dict = {}
     for mode in args.modes:
@@ -772,6 +779,8 @@ def main() -> None:
                         forum for forum in forums
                         if not (forum == "spirit" and page == "search" and audience == "anonymous")
                     ]  # fmt: skip
+                    if not measured:
+                        continue
                     rotation_fresh = (
                         fresh_chunks if page == "search" and mode == "caches-off" else None
                     )

@@ -95,6 +95,21 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hottest pages (config/jinja2.py): templates/jinja2/ and <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "forum.context_processors.notifications",
+            ],
+        },
+    },
 ]
 
 # Database: SQLite file by default, anything dj-database-url understands otherwise

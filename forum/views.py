@@ -46,7 +46,7 @@ from forum.models import (
     Status,
     Thread,
 )
-from forum.templatetags.forum_tags import author_name
+from forum.templatetags.forum_tags import author_name, thread_rows
 from triage import selectors as triage_selectors
 
 
@@ -68,7 +68,7 @@ def _list_context(request, page, filters) -> dict:
     query.pop("page", None)
     return {
         "page": page,
-        "threads": page.items,
+        "rows": thread_rows(page.items),
         "filters": filters,
         "kinds": Kind.choices,
         "statuses": Status.choices,
@@ -82,7 +82,7 @@ def home(request):
     filters = _list_filters(request)
     page = selectors.thread_list(**filters)
     context = _list_context(request, page, filters)
-    context["hot"] = selectors.hot_threads() if page.number == 1 else []
+    context["hot"] = thread_rows(selectors.hot_threads()) if page.number == 1 else []
     return render(request, "forum/home.html", context)
 
 

@@ -9,11 +9,15 @@ from Django's catalogs: ``{{ _("Search") }}``, or with placeholders
 template: a plural is translated in Python and passed in.
 """
 
+from django.template.defaultfilters import date
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from markupsafe import Markup
+
+from forum.templatetags.forum_tags import author_name
 
 
 def environment(**options) -> Environment:
@@ -28,7 +32,10 @@ def environment(**options) -> Environment:
         static=static,
         url=lambda name, *args: reverse(name, args=args),
     )
-    env.filters["language_name_local"] = lambda code: translation.get_language_info(code)[
-        "name_local"
-    ]
+    env.filters.update(
+        author_name=author_name,
+        # Like Django's |date: in the reader's time zone and language.
+        date=lambda value, arg=None: date(template_localtime(value), arg),
+        language_name_local=lambda code: translation.get_language_info(code)["name_local"],
+    )
     return env

@@ -1,6 +1,7 @@
 """Small display helpers for forum templates."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django import template
 from django.template import engines
@@ -9,14 +10,30 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from forum.models import Kind, Notification, Status
 
 register = template.Library()
 
 ID = 987654321  # stands for the id or slug in a URL reversed once per list
+FOUR_WEEKS = timedelta(weeks=4)
+
+
+# Rows repeat from page to page and reader to reader: their dates are formatted once per
+# process, language and time zone (the arguments only key the cache).
+@lru_cache(maxsize=4096)
+def _when(value: datetime, language: str, zone: str) -> str:
+    return dateformat.format(timezone.localtime(value), get_format("DATETIME_FORMAT"))
+
+
+@lru_cache(maxsize=4096)
+def _ago_minutes(language: str, minutes: int) -> str:
+    """``ago`` of a time so many minutes back: under four weeks that is all the phrase
+    depends on (no calendar months), so it is made once per process and language."""
+    now = timezone.now()
+    return ago(now - timedelta(minutes=minutes), now)
 
 
 def thread_rows(threads: list[dict]) -> list[dict]:
@@ -27,11 +44,13 @@ def thread_rows(threads: list[dict]) -> list[dict]:
     statuses = {value: str(label) for value, label in Status.choices}
     thread_url = reverse("forum:thread", args=[ID]).replace(str(ID), "{}")
     product_url = reverse("forum:product", args=[ID]).replace(str(ID), "{}")
-    when_format = get_format("DATETIME_FORMAT")
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    active_text = _("active %(when)s")
     former, now = _("Former member"), timezone.now()
     rows = []
     for row in threads:
-        active = timezone.localtime(row["last_activity_at"])
+        active = row["last_activity_at"]
+        since = now - active
         n, me_too, kind = row["reply_count"], row["me_too_count"], row["kind"]
         if me_too and kind == Kind.PROBLEM:
             me_too_text = ngettext("%(n)s me too", "%(n)s me too", me_too) % {"n": me_too}
@@ -52,8 +71,13 @@ def thread_rows(threads: list[dict]) -> list[dict]:
                 "status_label": statuses.get(row["status"], row["status"]),
                 "author": author,
                 "official": row["author_id"] and row["author__is_staff"],
-                "when": dateformat.format(active, when_format),
-                "active": _("active %(when)s") % {"when": ago(active, now)},
+                "when": _when(active, language, zone),
+                "active": active_text
+                % {
+                    "when": _ago_minutes(language, int(since.total_seconds() // 60))
+                    if since < FOUR_WEEKS
+                    else ago(active, now)
+                },
                 "replies": ngettext("%(n)s reply", "%(n)s replies", n) % {"n": n},
                 "me_too": me_too_text,
             }

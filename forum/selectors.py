@@ -231,6 +231,17 @@ def _ensure_html(item: Thread | Post) -> None:
         item.body_html = markdown.render(item.body)
 
 
+# What a page of replies shows: each reply, who wrote it, and whom it answers.
+_NAME = ("id", "display_name", "email", "is_staff")
+REPLY_FIELDS = (
+    *("id", "thread", "author", "external_author", "reply_to", "body", "body_html"),
+    *("firmware", "is_official", "created_at", "edited_at", "is_deleted", "is_hidden"),
+    *(f"author__{f}" for f in _NAME),
+    *("reply_to__id", "reply_to__author", "reply_to__external_author"),
+    *(f"reply_to__author__{f}" for f in _NAME),
+)
+
+
 def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> Page:
     """One page of a thread's replies in order, with authors, plus every screenshot of
     the opening post and of these replies in ``extra["screenshots"]`` keyed by post id
@@ -240,7 +251,7 @@ def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> P
     number = _page_number(page, max(1, math.ceil(total / per_page)))
     posts = list(
         qs.select_related("author", "reply_to", "reply_to__author")
-        .defer(*(f"reply_to__{f}" for f in SEARCH_FIELDS["Post"]))
+        .only(*REPLY_FIELDS)
         .order_by("created_at", "id")[(number - 1) * per_page : number * per_page]
     )
     for post in posts:

@@ -9,15 +9,29 @@ from Django's catalogs: ``{{ _("Search") }}``, or with placeholders
 template: a plural is translated in Python and passed in.
 """
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.template.defaultfilters import date
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from markupsafe import Markup
 
 from forum.templatetags.forum_tags import author_name
+
+
+@lru_cache(maxsize=8192)
+def _reverse(prefix: str, urlconf: str, name: str, args: tuple) -> str:
+    return reverse(name, urlconf=urlconf, args=args)
+
+
+def url(name: str, *args) -> str:
+    """``{{ url("forum:thread", thread.pk) }}``: reversed once per process (a page asks
+    for the same few URLs every time; reversing costs more than rendering them)."""
+    return _reverse(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF), name, args)
 
 
 def environment(**options) -> Environment:
@@ -30,7 +44,7 @@ def environment(**options) -> Environment:
             translation.ngettext(singular, plural, n)
         ),
         static=static,
-        url=lambda name, *args: reverse(name, args=args),
+        url=url,
     )
     env.filters.update(
         author_name=author_name,

@@ -26,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
@@ -245,15 +246,26 @@ REPLY_FIELDS = (
 def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> Page:
     """One page of a thread's replies in order, with authors, plus every screenshot of
     the opening post and of these replies in ``extra["screenshots"]`` keyed by post id
-    (None for the opening post). Three queries: count, replies, screenshots."""
+    (None for the opening post). Two queries: the replies with their number, and the
+    screenshots; a page past the last one costs two more (count, then the last page)."""
     qs = Post.objects.filter(thread=thread)
-    total = qs.count()
-    number = _page_number(page, max(1, math.ceil(total / per_page)))
-    posts = list(
-        qs.select_related("author", "reply_to", "reply_to__author")
-        .only(*REPLY_FIELDS)
-        .order_by("created_at", "id")[(number - 1) * per_page : number * per_page]
-    )
+
+    def replies(number: int) -> list[Post]:
+        return list(
+            qs.select_related("author", "reply_to", "reply_to__author")
+            .only(*REPLY_FIELDS)
+            .annotate(total=Window(Count("id")))
+            .order_by("created_at", "id")[(number - 1) * per_page : number * per_page]
+        )
+
+    number = _page_number(page)
+    posts = replies(number)
+    if posts:
+        total = posts[0].total
+    else:
+        total = qs.count()
+        number = _page_number(page, max(1, math.ceil(total / per_page)))
+        posts = replies(number) if total else []
     for post in posts:
         _ensure_html(post)
     ids = [p.pk for p in posts]

@@ -64,10 +64,10 @@ def test_thread_page_costs_the_same_for_1_and_25_replies(
     services.pin_answer(moderator=manager, thread=thread, post=answer)
     if signed_in:
         client.force_login(fan)
-    # thread (+ me too/follow flags) + reply count + replies + screenshots
+    # thread (+ me too/follow flags) + replies (and their number) + screenshots
     # + the triage cluster's status ("N others have this problem")
     # (+ firmware suggestions for the reply form when signed in)
-    with django_assert_num_queries(5 + (SIGNED_IN_EXTRA + 1 if signed_in else 0)):
+    with django_assert_num_queries(4 + (SIGNED_IN_EXTRA + 1 if signed_in else 0)):
         response = client.get(thread.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200

@@ -71,6 +71,9 @@ SORTS = {
     "new": ("-created_at", "-id"),
 }
 
+# What pages show of a person: their name (``str(user)``) and the "official" badge.
+_NAME = ("id", "display_name", "email", "is_staff")
+
 # What a list of threads shows of each (forum_tags.thread_rows): rows are dicts of these.
 LIST_FIELDS = (
     "id",
@@ -200,13 +203,26 @@ def hot_threads(*, limit: int = 5, days: int = 7) -> list[dict]:
     return cache.get_or_set(key, compute, HOT_CACHE_SECONDS)
 
 
+# The thread page: the thread but its search columns; of its product, author and pinned
+# answer what the page shows.
+THREAD_PAGE_FIELDS = (
+    *(f.name for f in Thread._meta.concrete_fields if f.name not in SEARCH_FIELDS["Thread"]),
+    *("product__id", "product__slug", "product__marketing_name"),
+    *(f"author__{f}" for f in _NAME),
+    *("pinned_post__id", "pinned_post__author", "pinned_post__external_author"),
+    *("pinned_post__body", "pinned_post__body_html", "pinned_post__created_at"),
+    *("pinned_post__is_deleted", "pinned_post__is_hidden"),
+    *(f"pinned_post__author__{f}" for f in _NAME),
+)
+
+
 def get_thread(*, pk: int, user=None) -> Thread:
     """A thread with its product, author and pinned answer, and for a signed-in user
     whether they said "me too" (``has_me_too``) and how they follow it (``follow_level``,
     None when they don't), in one query. Raises Thread.DoesNotExist."""
     qs = Thread.objects.select_related(
         "product", "author", "pinned_post", "pinned_post__author"
-    ).defer(*SEARCH_FIELDS["Thread"], *(f"pinned_post__{f}" for f in SEARCH_FIELDS["Post"]))
+    ).only(*THREAD_PAGE_FIELDS)
     if user is not None and user.is_authenticated:
         qs = qs.annotate(
             has_me_too=Exists(MeToo.objects.filter(thread=OuterRef("pk"), user=user)),
@@ -233,7 +249,6 @@ def _ensure_html(item: Thread | Post) -> None:
 
 
 # What a page of replies shows: each reply, who wrote it, and whom it answers.
-_NAME = ("id", "display_name", "email", "is_staff")
 REPLY_FIELDS = (
     *("id", "thread", "author", "external_author", "reply_to", "body", "body_html"),
     *("firmware", "is_official", "created_at", "edited_at", "is_deleted", "is_hidden"),

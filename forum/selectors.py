@@ -17,17 +17,17 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from rapidfuzz import process
@@ -39,7 +39,6 @@ from forum.models import (
     VISIBLE,
     Follow,
     Kind,
-    MeToo,
     Notification,
     Post,
     Product,
@@ -216,6 +215,17 @@ THREAD_PAGE_FIELDS = (
 )
 
 
+# What the signed-in reader did about the thread, as subqueries of its row: plain SQL,
+# which costs less than compiling Exists() and Subquery() querysets on every page (the
+# user's id is a parameter).
+_HAS_ME_TOO = (
+    "EXISTS (SELECT 1 FROM forum_metoo m WHERE m.thread_id = forum_thread.id AND m.user_id = %s)"
+)
+_FOLLOW_LEVEL = (
+    "SELECT f.level FROM forum_follow f WHERE f.thread_id = forum_thread.id AND f.user_id = %s"
+)
+
+
 def get_thread(*, pk: int, user=None) -> Thread:
     """A thread with its product, author and pinned answer, and for a signed-in user
     whether they said "me too" (``has_me_too``) and how they follow it (``follow_level``,
@@ -225,10 +235,8 @@ def get_thread(*, pk: int, user=None) -> Thread:
     ).only(*THREAD_PAGE_FIELDS)
     if user is not None and user.is_authenticated:
         qs = qs.annotate(
-            has_me_too=Exists(MeToo.objects.filter(thread=OuterRef("pk"), user=user)),
-            follow_level=Subquery(
-                Follow.objects.filter(thread=OuterRef("pk"), user=user).values("level")[:1]
-            ),
+            has_me_too=RawSQL(_HAS_ME_TOO, (user.pk,), output_field=BooleanField()),  # noqa: S611
+            follow_level=RawSQL(_FOLLOW_LEVEL, (user.pk,), output_field=CharField()),  # noqa: S611
         )
     thread = qs.get(pk=pk)
     _ensure_html(thread)

@@ -95,6 +95,21 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hottest pages (config/jinja2.py): templates/jinja2/ and <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "forum.context_processors.notifications",
+            ],
+        },
+    },
 ]
 
 # Database: SQLite file by default, anything dj-database-url understands otherwise
@@ -304,6 +319,10 @@ for _network in WEBHOOK_ALLOWED_NETWORKS:
         ipaddress.ip_network(_network, strict=False)
     except ValueError as _error:
         raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_error}") from None
+
+# Sessions are read from the cache and written through to the database: a signed-in page
+# costs one query less (the database still has them when the cache is cleared or down).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Security: strict in production, relaxed only when DEBUG is on.
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

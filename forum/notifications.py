@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from accounts.models import User
-from forum import emails, mentions
+from forum import emails, mentions, selectors
 from forum.models import Follow, Notification, Post, Thread
 
 # Who hears of what, by follow level (see Follow).
@@ -53,6 +53,13 @@ def fold(rows: list[Notification]) -> list[Notification]:
     return rows
 
 
+def create_notifications(rows: list[Notification]) -> list[Notification]:
+    """Save new notifications, folded (``fold``); the recipients' bells count them."""
+    created = Notification.objects.bulk_create(fold(rows), batch_size=1000)
+    selectors.forget_unread_counts({n.recipient_id for n in rows})
+    return created
+
+
 def notify(
     *,
     recipients: Iterable[User | int],
@@ -86,7 +93,7 @@ def notify(
         )
         for rid in sorted(ids)
     ]
-    Notification.objects.bulk_create(fold(rows), batch_size=1000)
+    create_notifications(rows)
     return len(rows)
 
 

@@ -45,9 +45,9 @@ from forum.models import (
     Status,
     Thread,
 )
-from forum.notifications import HEARS_STATUS, fold, notify
+from forum.notifications import HEARS_STATUS, create_notifications, notify
 from forum.screenshots import encode_screenshots
-from forum.selectors import PUBLIC_GENERATION
+from forum.selectors import PUBLIC_GENERATION, forget_unread_counts
 from forum.uploads import CheckedImage, CleanImage, check_image
 
 # Fans may change what they wrote for this long; after that the record stands.
@@ -450,7 +450,7 @@ def notify_followers(
                 created_at=now,
             )
         )
-    created = Notification.objects.bulk_create(fold(rows), batch_size=1000)
+    created = create_notifications(rows)
     if email and created:
         _mail_after_commit([n.pk for n in created])
     return len(rows)
@@ -465,7 +465,9 @@ def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> 
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    read = qs.update(read_at=timezone.now())
+    forget_unread_counts([user.pk])
+    return read
 
 
 @transaction.atomic

@@ -10,13 +10,17 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input_lazy
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -46,7 +50,7 @@ from forum.models import (
     Status,
     Thread,
 )
-from forum.templatetags.forum_tags import author_name
+from forum.templatetags.forum_tags import author_name, thread_rows
 from triage import selectors as triage_selectors
 
 
@@ -68,7 +72,7 @@ def _list_context(request, page, filters) -> dict:
     query.pop("page", None)
     return {
         "page": page,
-        "threads": page.items,
+        "rows": thread_rows(page.items),
         "filters": filters,
         "kinds": Kind.choices,
         "statuses": Status.choices,
@@ -82,7 +86,7 @@ def home(request):
     filters = _list_filters(request)
     page = selectors.thread_list(**filters)
     context = _list_context(request, page, filters)
-    context["hot"] = selectors.hot_threads() if page.number == 1 else []
+    context["hot"] = thread_rows(selectors.hot_threads()) if page.number == 1 else []
     return render(request, "forum/home.html", context)
 
 
@@ -177,21 +181,74 @@ def _replies_cache_key(user, thread, posts, shots) -> str | None:
 def _thread_context(request, thread, posts, reply_form) -> dict:
     shots = posts.extra["screenshots"]
     user = request.user
-    return {
-        "replies_key": _replies_cache_key(user, thread, posts, shots),
+    files_lost = request.method == "POST" and bool(request.FILES)
+    # Triage's status of the problem and "N others have this problem" (one query).
+    cluster_status = triage_selectors.thread_cluster_status(thread.pk)
+    context = {
         "thread": thread,
         "page": posts,
-        "posts": [(post, shots.get(post.pk, [])) for post in posts.items],
         "opening_screenshots": shots.get(None, []),
+        "cluster_status": cluster_status,
+        "cluster_box": render_to_string(
+            "triage/thread_status.html",
+            {"cluster_status": cluster_status, "thread": thread, "user": user},
+        )
+        if cluster_status
+        else "",
         "reply_form": reply_form,
-        "files_lost": request.method == "POST" and bool(request.FILES),
+        "reply_fields": _reply_fields(reply_form, files_lost),
         "can_edit_thread": user.is_authenticated and services.can_edit(user, thread),
         "firmware_suggestions": selectors.firmware_suggestions(product_id=thread.product_id)
         if user.is_authenticated
         else [],
-        # Triage's status of the problem and "N others have this problem" (one query).
-        "cluster_status": triage_selectors.thread_cluster_status(thread.pk),
+        "replies_heading": ngettext("%(n)s reply", "%(n)s replies", thread.reply_count)
+        % {"n": thread.reply_count},
+        "me_too_text": (
+            ngettext(
+                "%(n)s person wants this too",
+                "%(n)s people want this too",
+                thread.me_too_count,
+            )
+            if thread.kind == Kind.SUGGESTION
+            else ngettext(
+                "%(n)s person has this too", "%(n)s people have this too", thread.me_too_count
+            )
+        )
+        % {"n": thread.me_too_count},
     }
+    replies_context = {
+        **context,
+        "request": request,
+        "user": user,
+        "csrf_input": csrf_input_lazy(request),
+        "posts": [(post, shots.get(post.pk, [])) for post in posts.items],
+    }
+    key = _replies_cache_key(user, thread, posts, shots)
+    replies = cache.get(f"forum:replies:{key}") if key else None
+    if replies is None:
+        replies = render_to_string("forum/_replies.html", replies_context, using="jinja2")
+        if key:
+            cache.set(f"forum:replies:{key}", replies, REPLIES_CACHE_SECONDS)
+    context["replies"] = mark_safe(replies)  # noqa: S308 (rendered with autoescape)
+    return context
+
+
+REPLIES_CACHE_SECONDS = 600
+# The reply form's fields while blank, per language: the same for everyone (the form's
+# CSRF token is outside them), and rendering Django's widgets costs more than the rest.
+_blank_reply_fields: dict[str, str] = {}
+
+
+def _reply_fields(form, files_lost: bool) -> str:
+    blank = not form.is_bound and not form.initial and not files_lost
+    if blank and (html := _blank_reply_fields.get(get_language())):
+        return html
+    html = render_to_string(
+        "forum/_reply_fields.html", {"reply_form": form, "files_lost": files_lost}
+    )
+    if blank:
+        _blank_reply_fields[get_language()] = html
+    return html
 
 
 def _flood_message(wait: int) -> str:

@@ -70,7 +70,8 @@ JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']\s*javascript:""", re.IGNO
 
 
 def our_templates() -> list[Path]:
-    return sorted(ROOT.glob("templates/**/*.html")) + sorted(ROOT.glob("*/templates/**/*.html"))
+    patterns = ["templates/**/*.html", "*/templates/**/*.html", "*/jinja2/**/*.html"]
+    return [path for pattern in patterns for path in sorted(ROOT.glob(pattern))]
 
 
 @pytest.mark.parametrize("path", our_templates(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -51,7 +51,7 @@ def _messages_in_python(source: str):
                 yield context, args[msgid_at].value
 
 
-CALL = re.compile(r"\b(?:n?p?gettext)\(")
+CALL = re.compile(r"\b(?:n?p?gettext|_)\(")  # _("..."): Jinja2 templates (config/jinja2.py)
 
 
 def _messages_in_template(source: str, origin: str):
@@ -98,6 +98,8 @@ def test_extraction_sees_templates_and_python():
     messages = {msgid for _, msgid in extracted_messages()}
     assert "Log in" in messages  # templates/base.html
     assert "Display name" in messages  # accounts/forms.py
+    assert "Hot this week" in messages  # forum/jinja2/forum/home.html
+    assert "Page %(n)s of %(total)s+" in messages  # forum/jinja2/forum/_pagination.html
 
 
 def test_every_marked_string_has_an_indonesian_translation():

@@ -1,16 +1,96 @@
 """Small display helpers for forum templates."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django import template
-from django.utils import timezone
+from django.template import engines
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from forum.models import Notification, Status
+from forum.models import Kind, Notification, Status
 
 register = template.Library()
+
+ID = 987654321  # stands for the id or slug in a URL reversed once per list
+FOUR_WEEKS = timedelta(weeks=4)
+
+
+# Rows repeat from page to page and reader to reader: their dates are formatted once per
+# process, language and time zone (the arguments only key the cache).
+@lru_cache(maxsize=4096)
+def _when(value: datetime, language: str, zone: str) -> str:
+    return dateformat.format(timezone.localtime(value), get_format("DATETIME_FORMAT"))
+
+
+@lru_cache(maxsize=4096)
+def _ago_minutes(language: str, minutes: int) -> str:
+    """``ago`` of a time so many minutes back: under four weeks that is all the phrase
+    depends on (no calendar months), so it is made once per process and language."""
+    now = timezone.now()
+    return ago(now - timedelta(minutes=minutes), now)
+
+
+def thread_rows(threads: list[dict]) -> list[dict]:
+    """What a list shows of each thread (rows of ``selectors.LIST_FIELDS``), every text in
+    the reader's language and time zone. Labels, formats and URLs are looked up once per
+    list, not once per row: this is most of a list page's time."""
+    kinds = {value: str(label) for value, label in Kind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    thread_url = reverse("forum:thread", args=[ID]).replace(str(ID), "{}")
+    product_url = reverse("forum:product", args=[ID]).replace(str(ID), "{}")
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    active_text = _("active %(when)s")
+    former, now = _("Former member"), timezone.now()
+    rows = []
+    for row in threads:
+        active = row["last_activity_at"]
+        since = now - active
+        n, me_too, kind = row["reply_count"], row["me_too_count"], row["kind"]
+        if me_too and kind == Kind.PROBLEM:
+            me_too_text = ngettext("%(n)s me too", "%(n)s me too", me_too) % {"n": me_too}
+        elif me_too and kind == Kind.SUGGESTION:
+            me_too_text = ngettext("%(n)s vote", "%(n)s votes", me_too) % {"n": me_too}
+        else:
+            me_too_text = ""
+        if row["author_id"]:
+            author = row["author__display_name"] or row["author__email"].split("@", 1)[0]
+        else:
+            author = row["external_author"] or former
+        rows.append(
+            {
+                **row,
+                "url": thread_url.format(row["id"]),
+                "product_url": product_url.format(row["product__slug"]),
+                "kind_label": kinds.get(kind, kind),
+                "status_label": statuses.get(row["status"], row["status"]),
+                "author": author,
+                "official": row["author_id"] and row["author__is_staff"],
+                "when": _when(active, language, zone),
+                "active": active_text
+                % {
+                    "when": _ago_minutes(language, int(since.total_seconds() // 60))
+                    if since < FOUR_WEEKS
+                    else ago(active, now)
+                },
+                "replies": ngettext("%(n)s reply", "%(n)s replies", n) % {"n": n},
+                "me_too": me_too_text,
+            }
+        )
+    return rows
+
+
+@register.simple_tag
+def thread_list_rows(threads: list[dict]) -> str:
+    """The rows of a list of threads on a page of Django's templates: the same partial as
+    the Jinja2 pages render (the list's ``<li>`` elements)."""
+    partial = engines["jinja2"].get_template("forum/_thread_rows.html")
+    return mark_safe(partial.render({"rows": thread_rows(threads)}))  # noqa: S308 (autoescaped)
 
 
 @register.filter
@@ -22,13 +102,14 @@ def author_name(item) -> str:
 
 
 @register.filter
-def ago(value) -> str:
+def ago(value, now=None) -> str:
     """How long ago, as a phrase: "just now" under a minute, else "5 minutes ago"."""
     if not value:
         return ""
-    if timezone.now() - value < timedelta(minutes=1):
+    now = now or timezone.now()
+    if now - value < timedelta(minutes=1):
         return _("just now")
-    return _("%(time)s ago") % {"time": timesince(value, depth=1)}
+    return _("%(time)s ago") % {"time": timesince(value, now=now, depth=1)}
 
 
 @register.simple_tag(takes_context=True)

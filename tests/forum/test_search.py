@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(text, **filters):
     return [
-        t.title
+        t["title"]
         for t in selectors.search(text=text, filters=selectors.SearchFilters(**filters)).items
     ]
 

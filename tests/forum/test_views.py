@@ -1,5 +1,6 @@
 """What fans see and do through the pages, including every kind of bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -303,3 +304,28 @@ def test_list_count_is_capped(client, fan, product, monkeypatch):
     page = selectors.thread_list(page=99)
     assert (page.total, page.number, page.capped) == (30, 2, True)
     assert "Page 1 of 2+" in client.get("/").content.decode()
+
+
+def _chrome(html: str) -> str:
+    """A page's head (but its title), header and footer, whatever page it is."""
+    head = re.sub(r"<title>.*</title>", "", html[: html.index("<main")])
+    footer = html[html.index("<footer") :]
+    return re.sub(r'value="[^"]*"', 'value=""', head + footer)  # CSRF token, next page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_jinja2_and_django_layouts_render_the_same_page_around_the_content(
+    client, fan, other_fan, thread, language, signed_in, django_capture_on_commit_callbacks
+):
+    # templates/jinja2/base.html (home, product pages) copies templates/base.html.
+    if signed_in:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.create_post(author=other_fan, thread=thread, body="Sama!")  # the bell
+        fan.preferred_language = language
+        fan.save()
+        client.force_login(fan)
+    jinja2 = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    django = client.get(reverse("forum:products"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert ('aria-hidden="true">1</span>' in jinja2) == signed_in
+    assert _chrome(jinja2) == _chrome(django)

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import services as account_services
 from accounts.models import User
-from forum import devices, emails, mentions, ratelimit, selectors, services
+from forum import devices, emails, mentions, problem_box, ratelimit, selectors, services
 from forum.forms import (
     FlagForm,
     PostEditForm,
@@ -51,7 +51,6 @@ from forum.models import (
     Thread,
 )
 from forum.templatetags.forum_tags import author_name, thread_rows
-from triage import selectors as triage_selectors
 
 
 def _is_fetch(request) -> bool:
@@ -182,19 +181,14 @@ def _thread_context(request, thread, posts, reply_form) -> dict:
     shots = posts.extra["screenshots"]
     user = request.user
     files_lost = request.method == "POST" and bool(request.FILES)
-    # Triage's status of the problem and "N others have this problem" (one query).
-    cluster_status = triage_selectors.thread_cluster_status(thread.pk)
+    # The problem's status and "N others have this problem" (triage's box, one query).
+    problem = problem_box.for_thread(request, thread)
     context = {
         "thread": thread,
         "page": posts,
         "opening_screenshots": shots.get(None, []),
-        "cluster_status": cluster_status,
-        "cluster_box": render_to_string(
-            "triage/thread_status.html",
-            {"cluster_status": cluster_status, "thread": thread, "user": user},
-        )
-        if cluster_status
-        else "",
+        "cluster_status": problem,
+        "cluster_box": problem.html if problem else "",
         "reply_form": reply_form,
         "reply_fields": _reply_fields(reply_form, files_lost),
         "can_edit_thread": user.is_authenticated and services.can_edit(user, thread),

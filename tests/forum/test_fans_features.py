@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from forum import devices, emails, mentions, services
+from forum import devices, emails, mentions, problem_box, services
 from forum.models import Follow, Notification, Post, Status, Thread
 from forum.templatetags.forum_tags import notification_text
 from tests.factories import ManagerFactory, ProductFactory, UserFactory
@@ -218,6 +218,23 @@ def test_a_fixed_thread_tells_its_status_once_and_never_counts_zero(client, thre
     assert html.count("fixed in OS2") == 1
     assert "0 people have this too" not in html and "0 person" not in html
     assert 'class="cluster-status' not in html  # no empty box without a cluster to tell of
+
+
+def test_the_problem_box_is_what_the_registered_app_tells(client, thread, manager, monkeypatch):
+    """The forum knows no clusters: the box under the title comes from the function
+    triage registers (forum.problem_box), and without one the thread tells its own."""
+    services.set_thread_status(thread=thread, status=Status.FIXED, fixed_in="OS2", actor=manager)
+    services.toggle_me_too(user=UserFactory(), thread=thread)
+    told = problem_box.ProblemBox(html='<aside class="cluster-status">9 others</aside>',
+                                  status="fixed", others=9)  # fmt: skip
+    monkeypatch.setattr(problem_box, "_provider", [lambda request, t: told])
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "9 others" in html and "fixed in OS2" not in html  # told once, by the box
+    assert "1 person has this too" not in html
+    monkeypatch.setattr(problem_box, "_provider", [])
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "cluster-status" not in html
+    assert "fixed in OS2" in html and "1 person has this too" in html
 
 
 def test_seeding_the_demo_forum_mails_nobody(settings):

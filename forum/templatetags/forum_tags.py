@@ -93,6 +93,15 @@ def thread_list_rows(threads: list[dict]) -> str:
     return mark_safe(partial.render({"rows": thread_rows(threads)}))  # noqa: S308 (autoescaped)
 
 
+@register.simple_tag(takes_context=True)
+def pagination(context) -> str:
+    """The pager of a page of Django's templates (``page``, ``query_without_page``): the
+    same partial as the Jinja2 pages render."""
+    partial = engines["jinja2"].get_template("forum/_pagination.html")
+    pager = {"page": context["page"], "query_without_page": context.get("query_without_page")}
+    return mark_safe(partial.render(pager))  # noqa: S308 (autoescaped)
+
+
 @register.filter
 def author_name(item) -> str:
     """The name shown for who wrote a thread or reply (imports may have no account)."""

@@ -176,3 +176,16 @@ def test_reindex_search_stores_every_texts_terms_again(fan, product):
     assert titles("battery drain") == ["Batre boros"]
     reply.refresh_from_db(fields=["search_body"])
     assert "konsepscreenflicker" in reply.search_body
+
+
+def test_a_long_result_list_pages_and_keeps_the_query(client, fan, product):
+    for i in range(21):
+        services.create_thread(
+            author=fan, title=f"Baterai boros {i}", body="cepat habis", product=product
+        )
+    first = client.get(reverse("forum:search"), {"q": "baterai boros"}).content.decode()
+    assert 'rel="next" href="?q=baterai+boros&amp;page=2"' in first
+    assert "Page 1 of 2" in first or "Halaman 1 dari 2" in first
+    second = client.get(reverse("forum:search"), {"q": "baterai boros", "page": 2})
+    html = second.content.decode()
+    assert "Baterai boros 0" in html and 'rel="prev"' in html and 'rel="next"' not in html

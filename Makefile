@@ -31,7 +31,7 @@ test: $(VENV)/.dev lint
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(DEV) $(VENV)/bin/mypy triage/engine triage/services triage/selectors.py forum/services.py accounts/services.py
+	$(DEV) $(VENV)/bin/mypy triage/engine triage/services triage/selectors.py forum/services.py forum/selectors.py accounts/services.py
 	$(VENV)/bin/lint-imports
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 

@@ -8,9 +8,11 @@ counts shown per row are the denormalised counters on ``Thread``.
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -46,6 +48,15 @@ from forum.models import (
     Status,
     Thread,
 )
+
+T = TypeVar("T")
+
+
+def _remembered(key: str, build: Callable[[], T], seconds: int) -> T:
+    """``build()``, kept in the cache for ``seconds`` (built again when the cache is down)."""
+    value = cache.get_or_set(key, build, seconds)
+    return build() if value is None else value
+
 
 PAGE_SIZE = 25
 POSTS_PER_PAGE = 25
@@ -199,7 +210,7 @@ def hot_threads(*, limit: int = 5, days: int = 7) -> list[dict]:
         )
 
     key = f"forum:hot:{public_generation()}:{limit}:{days}"
-    return cache.get_or_set(key, compute, HOT_CACHE_SECONDS)
+    return _remembered(key, compute, HOT_CACHE_SECONDS)
 
 
 # The thread page: the thread but its search columns; of its product, author and pinned
@@ -284,7 +295,7 @@ def thread_posts(*, thread: Thread, page=1, per_page: int = POSTS_PER_PAGE) -> P
     number = _page_number(page)
     posts = replies(number)
     if posts:
-        total = posts[0].total
+        total = posts[0].total  # type: ignore[attr-defined]  # the Window annotation
     else:
         total = qs.count()
         number = _page_number(page, max(1, math.ceil(total / per_page)))
@@ -337,7 +348,7 @@ def firmware_suggestions(*, product_id: int | None, limit: int = 15) -> list[str
             .values_list("firmware", flat=True)[:limit]
         )
 
-    return cache.get_or_set(f"forum:firmware:{product_id}:{limit}", compute, 300)
+    return _remembered(f"forum:firmware:{product_id}:{limit}", compute, 300)
 
 
 def products_for_select() -> QuerySet[Product]:
@@ -361,7 +372,7 @@ def product_choices() -> list[tuple[str, list[tuple[int, str]]]]:
             groups.setdefault(product.brand, []).append((product.pk, product.marketing_name))
         return list(groups.items())
 
-    return cache.get_or_set("forum:product-choices", build, PRODUCT_CHOICES_CACHE_SECONDS)
+    return _remembered("forum:product-choices", build, PRODUCT_CHOICES_CACHE_SECONDS)
 
 
 def product_models() -> list[tuple[int, str]]:
@@ -371,7 +382,7 @@ def product_models() -> list[tuple[int, str]]:
     def build():
         return list(Product.objects.exclude(model="").values_list("pk", "model"))
 
-    return cache.get_or_set("forum:product-models", build, PRODUCT_CHOICES_CACHE_SECONDS)
+    return _remembered("forum:product-models", build, PRODUCT_CHOICES_CACHE_SECONDS)
 
 
 # --- search -------------------------------------------------------------------------
@@ -448,14 +459,14 @@ def _matching_threads(units: list, filters: SearchFilters) -> QuerySet:
             title_hit=Case(When(search_vector=in_title, then=1), default=0)
         )
     # SQLite: the stored terms themselves (a thread's terms are title's then body's).
-    in_title, anywhere = Q(), Q()
+    title_has, text_has = Q(), Q()
     for unit in units:
-        in_title &= _unit_q("search_title", unit)
-        anywhere &= _unit_q("search_terms", unit)
+        title_has &= _unit_q("search_title", unit)
+        text_has &= _unit_q("search_terms", unit)
     return (
         qs.alias(search_terms=Concat("search_title", "search_body"))
-        .filter(anywhere)
-        .annotate(title_hit=Case(When(in_title, then=1), default=0))
+        .filter(text_has)
+        .annotate(title_hit=Case(When(title_has, then=1), default=0))
     )
 
 
@@ -604,7 +615,7 @@ def _vocabulary() -> dict[str, int]:
                     counts[word] = counts.get(word, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
-    return cache.get_or_set("forum:search:vocabulary", build, VOCABULARY_CACHE_SECONDS)
+    return _remembered("forum:search:vocabulary", build, VOCABULARY_CACHE_SECONDS)
 
 
 def correct_spelling(text: str) -> str:

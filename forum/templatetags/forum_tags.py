@@ -4,7 +4,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.template import engines
+from django.template.backends.utils import csrf_input_lazy
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -100,6 +103,25 @@ def pagination(context) -> str:
     partial = engines["jinja2"].get_template("forum/_pagination.html")
     pager = {"page": context["page"], "query_without_page": context.get("query_without_page")}
     return mark_safe(partial.render(pager))  # noqa: S308 (autoescaped)
+
+
+@register.simple_tag(takes_context=True)
+def site_part(context, name: str) -> str:
+    """A part of the layout every page shares (``_site_header.html``, ``_site_footer.html``),
+    rendered by Jinja2 from this page's context, so Django's pages and the Jinja2 pages
+    show the same header and footer. Without a request (the 500 page) it renders as for
+    an anonymous reader."""
+    request = context.get("request")
+    values = {
+        "LANGUAGES": settings.LANGUAGES,
+        "LANGUAGE_CODE": get_language(),
+        "user": AnonymousUser(),
+        "request": None,
+    }
+    values.update(context.flatten())
+    if request is not None:
+        values["csrf_input"] = csrf_input_lazy(request)
+    return mark_safe(engines["jinja2"].get_template(name).render(values))  # noqa: S308
 
 
 @register.filter

@@ -318,7 +318,7 @@ def _chrome(html: str) -> str:
 def test_jinja2_and_django_layouts_render_the_same_page_around_the_content(
     client, fan, other_fan, thread, language, signed_in, django_capture_on_commit_callbacks
 ):
-    # templates/jinja2/base.html (home, product pages) copies templates/base.html.
+    # Both layouts take the header and footer from the same Jinja2 partials.
     if signed_in:
         with django_capture_on_commit_callbacks(execute=True):
             services.create_post(author=other_fan, thread=thread, body="Sama!")  # the bell
@@ -328,4 +328,6 @@ def test_jinja2_and_django_layouts_render_the_same_page_around_the_content(
     jinja2 = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     django = client.get(reverse("forum:products"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert ('aria-hidden="true">1</span>' in jinja2) == signed_in
+    bell = {"id": "Notifikasi: 1 belum dibaca", "en": "Notifications: 1 unread"}[language]
+    assert (bell in django) == signed_in
     assert _chrome(jinja2) == _chrome(django)

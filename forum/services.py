@@ -457,7 +457,11 @@ def notify_followers(
 
 
 def _mail_after_commit(notification_ids: list[int]) -> None:
-    transaction.on_commit(lambda: tasks.email_notifications.delay(notification_ids))
+    # Through publish() like every task: a broker outage must not turn the manager's or
+    # fan's saved action into an error page; the mail is then sent from here.
+    transaction.on_commit(
+        lambda: publish(tasks.email_notifications, notification_ids, run_here_if_down=True)
+    )
 
 
 def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:

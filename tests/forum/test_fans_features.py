@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from forum import devices, emails, mentions, problem_box, services
+from forum import devices, emails, mentions, problem_box, services, tasks
 from forum.models import Follow, Notification, Post, Status, Thread
 from forum.templatetags.forum_tags import notification_text
 from tests.factories import ManagerFactory, ProductFactory, UserFactory
@@ -120,6 +120,26 @@ def test_status_mail_speaks_the_fans_language_and_unsubscribes_in_one_click(
     client.handler.enforce_csrf_checks = True
     assert client.post(one_click, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert Follow.objects.get(user=fan, thread=thread).level == Follow.Level.MUTED
+
+
+def test_status_mail_is_sent_from_here_while_the_broker_is_down(
+    thread, fan, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A broker outage never turns a saved status change into an error: the mail is sent
+    from the request instead of being queued (config.celery.publish)."""
+    from config.celery import app
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    app.conf.task_always_eager = False  # the autouse fixture restores it
+    monkeypatch.setattr(tasks.email_notifications, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_thread_status(
+            thread=thread, status=Status.FIXED, fixed_in="OS2", actor=manager
+        )
+    assert [m.to[0] for m in mail.outbox] == [fan.email]
+    assert Thread.objects.get(pk=thread.pk).status == Status.FIXED
 
 
 def test_unsubscribing_from_everything_and_forged_links(client, fan, thread):

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from forum import services
+from forum import services, uploads
 from tests.factories import PostFactory, ProductFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +50,9 @@ def test_product_page_costs_the_same_for_1_and_25_threads(
 
 @pytest.mark.parametrize("rows", [1, 25])
 @pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize("shots", [False, True])
 def test_thread_page_costs_the_same_for_1_and_25_replies(
-    client, django_assert_num_queries, product, fan, manager, png_upload, rows, signed_in
+    client, django_assert_num_queries, product, fan, manager, png_upload, rows, signed_in, shots
 ):
     thread = services.create_thread(
         author=UserFactory(), title="Layar berkedip", body="x", product=product
@@ -60,19 +61,27 @@ def test_thread_page_costs_the_same_for_1_and_25_replies(
         PostFactory(
             thread=thread, author=UserFactory() if i % 2 else manager, is_official=i % 2 == 0
         )
-    answer = services.create_post(author=manager, thread=thread, body="Jawaban resmi")
+    answer = services.create_post(
+        author=manager,
+        thread=thread,
+        body="Jawaban resmi",
+        screenshots=[uploads.check_image(png_upload())] if shots else [],
+    )
     services.pin_answer(moderator=manager, thread=thread, post=answer)
     if signed_in:
         client.force_login(fan)
-    # thread (+ me too/follow flags) + replies (and their number) + screenshots
+    # thread (+ me too/follow flags) + replies (their number, whether there are
+    # screenshots) + the screenshots, only when there are
     # + the triage cluster's status ("N others have this problem")
     # (+ firmware suggestions for the reply form when signed in)
-    with django_assert_num_queries(4 + (SIGNED_IN_EXTRA + 1 if signed_in else 0)):
+    expected = 3 + shots + (SIGNED_IN_EXTRA + 1 if signed_in else 0)
+    with django_assert_num_queries(expected):
         response = client.get(thread.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('<li class="post') == rows
     assert "Jawaban resmi" in html.split('id="replies-h"')[0]  # pinned above the replies
+    assert html.count('class="screenshots"') == shots  # under its reply
 
 
 @pytest.mark.parametrize("rows", [1, 25])

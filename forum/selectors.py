@@ -456,6 +456,24 @@ def products_for_select() -> QuerySet[Product]:
 PRODUCT_CHOICES_CACHE_SECONDS = 300
 
 
+def product_by_slug(slug: str) -> Product | None:
+    """The product of a product page, kept for a few minutes like the rest of the catalog
+    (every product page read it from the database: a query for 47 rows that change when
+    a manager edits one, which ``forget_catalog`` makes show at once)."""
+    return _remembered(
+        f"forum:product:{slug}",
+        lambda: Product.objects.filter(slug=slug).first(),
+        PRODUCT_CHOICES_CACHE_SECONDS,
+    )
+
+
+def forget_catalog(product: Product) -> None:
+    """A product was saved or deleted: pages read the catalog again."""
+    cache.delete_many(
+        ["forum:product-choices", "forum:product-models", f"forum:product:{product.slug}"]
+    )
+
+
 def product_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     """The catalog grouped by brand for a select, ``[(brand, [(id, name), ...]), ...]``;
     read at most every few minutes (it changes when a manager adds a phone)."""

@@ -99,7 +99,9 @@ def products(request):
 @require_GET
 def product(request, slug: str):
     """One product's threads, filterable by kind and status."""
-    item = get_object_or_404(Product, slug=slug)
+    item = selectors.product_by_slug(slug)
+    if item is None:
+        raise Http404
     filters = _list_filters(request)
     page = selectors.thread_list(product=item, **filters)
     context = _list_context(request, page, filters)

@@ -149,7 +149,18 @@ def test_a_later_page_of_a_list_reads_its_ids_then_its_rows(
 ):
     _threads(product, 27)
     url = reverse("forum:product", args=[product.slug])
-    client.get(url)  # the count is cached for a few seconds
-    with django_assert_num_queries(3):  # product + page ids + page rows
+    client.get(url)  # the count is cached for a few seconds, the product for minutes
+    with django_assert_num_queries(2):  # page ids + page rows
         response = client.get(url + "?page=2")
     assert response.content.decode().count('class="thread-row"') == 2
+
+
+def test_an_edited_product_shows_at_once_on_its_page(client, product, fan):
+    client.force_login(fan)  # not the anonymous page cache's 10 s
+    url = reverse("forum:product", args=[product.slug])
+    assert product.marketing_name in client.get(url).content.decode()  # now cached
+    product.marketing_name = "Redmi Note 99 Ultra"
+    product.save()
+    assert "Redmi Note 99 Ultra" in client.get(url).content.decode()
+    product.delete()
+    assert client.get(url).status_code == 404

@@ -593,9 +593,8 @@ def notifications_read_all(request):
 def search(request):
     """Search threads (and replies) the way fans write: slang, both languages, any form
     of a word; filters by product, kind and status; "did you mean" for a typo."""
-    form = SearchForm(
-        request.GET or None, products=selectors.product_choices(), auto_id="search-%s"
-    )
+    products = selectors.product_choices()
+    form = SearchForm(request.GET or None, products=products, auto_id="search-%s")
     text, filters = "", selectors.SearchFilters()
     if form.is_valid():
         text = form.cleaned_data["q"]
@@ -611,11 +610,55 @@ def search(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "forum/search.html",
-        {"form": form, "q": text, "page": page, "query_without_page": query.urlencode()},
+    context = {
+        "q": text,
+        "q_errors": form.errors.get("q", []),
+        # The filters as asked (kept as typed when one is not a choice).
+        "chosen": {name: request.GET.get(name, "") for name in ("product", "kind", "status")},
+        "products": products,
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+        "page": page,
+        "query_without_page": query.urlencode(),
+    }
+    if page is not None:
+        context.update(_search_results(page, query))
+    return render(request, "forum/search.html", context)
+
+
+def _search_results(page, query) -> dict:
+    """What the search page shows of ``page``: rows, replies, counts and "did you mean",
+    every text in the reader's language."""
+    count = (
+        ngettext("More than %(n)s thread found", "More than %(n)s threads found", page.total)
+        if page.extra["capped"]
+        else ngettext("%(n)s thread found", "%(n)s threads found", page.total)
     )
+    suggestion = page.extra["suggestion"]
+    if suggestion:
+        again = query.copy()
+        again.pop("q", None)
+        again["q"] = suggestion["text"]
+        n = suggestion["total"]
+        suggestion = {
+            "text": suggestion["text"],
+            "query": again.urlencode(),
+            "found": ngettext("%(n)s thread", "%(n)s threads", n) % {"n": n},
+        }
+    return {
+        "rows": thread_rows(page.items),
+        "found": count % {"n": page.total},
+        "suggestion": suggestion,
+        "replies": [
+            {
+                "pk": post.pk,
+                "title": post.thread.title,
+                "by": author_name(post),
+                "excerpt": Truncator(post.body).chars(160),
+            }
+            for post in page.extra["replies"]
+        ],
+    }
 
 
 @require_GET

@@ -143,18 +143,6 @@ def ago(value, now=None) -> str:
     return _("%(time)s ago") % {"time": timesince(value, now=now, depth=1)}
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
-    """The current page's query string with ``changes`` (None removes a key), e.g. a
-    "did you mean" link that keeps the filters."""
-    query = context["request"].GET.copy()
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value is not None:
-            query[key] = value
-    return query.urlencode()
-
-
 @register.simple_tag
 def notification_text(item: Notification, counted: bool = True) -> str:
     """One sentence for a notification, in the reader's language, saying what happened

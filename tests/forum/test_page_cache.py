@@ -1,12 +1,14 @@
 """Anonymous readers get pages rendered at most once per few seconds; nobody else does.
 Signed-in readers share the rendered replies of a thread page, keyed by everything they
-show, so no change and no one's own links leak."""
+show, so no change and no one's own links leak. Counts and lists kept for a few seconds are
+rebuilt by one request when they expire."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from forum import services
-from tests.factories import UserFactory
+from forum import selectors, services
+from tests.factories import ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,23 @@ def test_replies_are_shared_between_members_but_follow_every_change(
     # Anonymous readers get no member links.
     client.logout()
     assert "Report" not in _replies(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+
+def test_an_expired_list_count_is_rebuilt_by_one_request_while_the_others_serve_it(
+    monkeypatch, product
+):
+    """Every worker missing the count at the same moment built it at once (the p99 of
+    list pages): after it expires one request rebuilds it, the others keep the old one."""
+    clock = [1_000_000.0]
+    monkeypatch.setattr(selectors.time, "time", lambda: clock[0])
+    ThreadFactory(product=product)
+    assert selectors.thread_list(product=product).total == 1
+    ThreadFactory(product=product)
+    clock[0] += selectors.COUNT_CACHE_SECONDS + 1  # expired
+    key = f"forum:count:{product.pk}::"
+    cache.add(f"{key}:building", 1)  # another worker is rebuilding it
+    assert selectors.thread_list(product=product).total == 1  # served as it was
+    cache.delete(f"{key}:building")
+    assert selectors.thread_list(product=product).total == 2  # this request rebuilt it
+    ThreadFactory(product=product)
+    assert selectors.thread_list(product=product).total == 2  # fresh again for a while

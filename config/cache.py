@@ -13,13 +13,18 @@ because their callers (rate limits) must know that nothing was counted.
 Measured by bench/faults/cache_overhead.py: the wrapper costs 0.2 microseconds a call,
 lost in the noise of a Redis round trip; while Redis is down a call costs under a
 microsecond instead of a refused connection (about 500 microseconds on this machine).
+
+Django's client makes a new ``redis.Redis`` for every call, and each builds its table of
+about 170 reply callbacks: a page making five cache calls spent about 0.6 ms on that
+alone (profile of the thread page, bench/forum/inprocess.py). A ``redis.Redis`` is
+meant to be shared (it only borrows connections from its pool): one per pool here.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -29,6 +34,21 @@ class CacheUnavailable(Exception):
     """The cache did not answer, so a counter could not be read or changed."""
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, with one ``redis.Redis`` per connection pool, not per call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """RedisCache whose reads miss and writes are skipped while Redis is unreachable."""
 
@@ -36,6 +56,7 @@ class FailSafeRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self._down_until = 0.0
         self._down = False
 

@@ -103,6 +103,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "config.jinja2.environment",
             "context_processors": [
+                "config.jinja2.csrf",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",

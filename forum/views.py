@@ -14,7 +14,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input_lazy
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import services as account_services
 from accounts.models import User
+from config.jinja2 import CsrfInput
 from forum import devices, emails, mentions, problem_box, ratelimit, selectors, services
 from forum.forms import (
     FlagForm,
@@ -216,7 +216,7 @@ def _thread_context(request, thread, posts, reply_form) -> dict:
         **context,
         "request": request,
         "user": user,
-        "csrf_input": csrf_input_lazy(request),
+        "csrf_input": CsrfInput(request),
         "posts": [(post, shots.get(post.pk, [])) for post in posts.items],
     }
     key = _replies_cache_key(user, thread, posts, shots)

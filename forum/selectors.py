@@ -56,20 +56,29 @@ def _remembered(key: str, build: Callable[[], T], seconds: int) -> T:
     """``build()``, kept in the cache: fresh for ``seconds``, then served for as long again
     while one request builds it anew. Without that, every worker missed the key at the
     same moment and built it at once (a 45 ms count or hot list at 100,000 threads, in
-    4 workers on 2 cores: the pages' p99). Built on every call while the cache is down."""
-    entry = cache.get(key)
+    4 workers on 2 cores: the pages' p99). Built on every call while the cache is down.
+    Entries are ``(value, fresh until)`` under cache key version REMEMBERED_VERSION, so
+    what an older release left under the same names is never read as one."""
+    entry = cache.get(key, version=REMEMBERED_VERSION)
     now = time.time()
     if entry is not None:
         value, fresh_until = entry
-        if now < fresh_until or not cache.add(f"{key}:building", 1, REBUILD_SECONDS):
+        building = f"{key}:building"
+        if now < fresh_until or not cache.add(building, 1, REBUILD_SECONDS, REMEMBERED_VERSION):
             return value
     value = build()
-    cache.set(key, (value, now + seconds), seconds * 2)
+    cache.set(key, (value, now + seconds), seconds * 2, version=REMEMBERED_VERSION)
     if entry is not None:
-        cache.delete(f"{key}:building")
+        cache.delete(f"{key}:building", version=REMEMBERED_VERSION)
     return value
 
 
+def _forget(*keys: str) -> None:
+    """Drop what ``_remembered`` keeps under these keys."""
+    cache.delete_many(list(keys), version=REMEMBERED_VERSION)
+
+
+REMEMBERED_VERSION = 2
 REBUILD_SECONDS = 30  # a request that took the rebuild and failed: another tries after this
 PAGE_SIZE = 25
 POSTS_PER_PAGE = 25
@@ -483,9 +492,7 @@ def product_by_slug(slug: str) -> Product | None:
 
 def forget_catalog(product: Product) -> None:
     """A product was saved or deleted: pages read the catalog again."""
-    cache.delete_many(
-        ["forum:product-choices", "forum:product-models", f"forum:product:{product.slug}"]
-    )
+    _forget("forum:product-choices", "forum:product-models", f"forum:product:{product.slug}")
 
 
 def product_choices() -> list[tuple[str, list[tuple[int, str]]]]:

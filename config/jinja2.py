@@ -1,6 +1,6 @@
 """The Jinja2 environment of the hottest pages (``templates/jinja2/``, ``<app>/jinja2/``).
 
-Jinja2 compiles a template to Python: the home, product and thread pages render several
+Jinja2 compiles a template to Python: the home, product, thread and search pages render several
 times faster than with Django's engine (bench/forum/README.md, "In-process page times");
 every other page stays on Django's templates. Autoescaping is on. Translations come
 from Django's catalogs: ``{{ _("Search") }}``, or with placeholders

@@ -37,6 +37,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def shown_name(display_name: str, email: str) -> str:
+    """The name pages show for a member (``str(user)``), from its two columns: pages that
+    read rows as plain values use it without loading the user."""
+    return display_name or email.split("@", 1)[0]
+
+
 class User(AbstractUser):
     """A person with an account. The email is the login; only the display name is public."""
 
@@ -87,7 +93,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        return shown_name(self.display_name, self.email)
 
     def get_full_name(self) -> str:
         return str(self)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from accounts.models import shown_name
 from forum import markdown, textsearch
 from forum.models import (
     SEARCH_FIELDS,
@@ -60,16 +61,15 @@ def _remembered(key: str, build: Callable[[], T], seconds: int) -> T:
     Entries are ``(value, fresh until)`` under cache key version REMEMBERED_VERSION, so
     what an older release left under the same names is never read as one."""
     entry = cache.get(key, version=REMEMBERED_VERSION)
-    now = time.time()
+    now, building = time.time(), f"{key}:building"
     if entry is not None:
         value, fresh_until = entry
-        building = f"{key}:building"
         if now < fresh_until or not cache.add(building, 1, REBUILD_SECONDS, REMEMBERED_VERSION):
             return value
     value = build()
     cache.set(key, (value, now + seconds), seconds * 2, version=REMEMBERED_VERSION)
     if entry is not None:
-        cache.delete(f"{key}:building", version=REMEMBERED_VERSION)
+        cache.delete(building, version=REMEMBERED_VERSION)
     return value
 
 
@@ -342,9 +342,7 @@ LIMIT %s OFFSET %s
 
 def _member_name(display_name: str | None, email: str | None) -> str | None:
     """``str(user)`` from its columns (None: no account)."""
-    if email is None:
-        return None
-    return display_name or email.split("@", 1)[0]
+    return None if email is None else shown_name(display_name or "", email)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -399,7 +397,7 @@ def _replies(thread_id: int, number: int, per_page: int) -> tuple[list[Reply], i
             hidden,
             _,
             _,
-        ) in rows  # fmt: skip
+        ) in rows
     ]
     if not rows:
         return [], 0, True

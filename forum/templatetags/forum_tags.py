@@ -7,7 +7,6 @@ from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
-from django.template.backends.utils import csrf_input_lazy
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -16,6 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from accounts.models import shown_name
 from forum.models import Kind, Notification, Status
 
 register = template.Library()
@@ -62,7 +62,7 @@ def thread_rows(threads: list[dict]) -> list[dict]:
         else:
             me_too_text = ""
         if row["author_id"]:
-            author = row["author__display_name"] or row["author__email"].split("@", 1)[0]
+            author = shown_name(row["author__display_name"], row["author__email"])
         else:
             author = row["external_author"] or former
         rows.append(
@@ -120,7 +120,9 @@ def site_part(context, name: str) -> str:
     }
     values.update(context.flatten())
     if request is not None:
-        values["csrf_input"] = csrf_input_lazy(request)
+        from config.jinja2 import CsrfInput  # config.jinja2 imports this module's filters
+
+        values["csrf_input"] = CsrfInput(request)
     return mark_safe(engines["jinja2"].get_template(name).render(values))  # noqa: S308
 
 

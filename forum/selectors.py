@@ -5,6 +5,7 @@ rows come with their product and author joined and only the columns a page shows
 counts shown per row are the denormalised counters on ``Thread``.
 """
 
+import functools
 import hashlib
 import math
 import re
@@ -20,22 +21,19 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
-    CharField,
     Count,
     F,
     Q,
     QuerySet,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from accounts.models import shown_name
+from accounts.models import User, shown_name
 from forum import markdown, textsearch
 from forum.models import (
     SEARCH_FIELDS,
@@ -235,46 +233,91 @@ def hot_threads(*, limit: int = 5, days: int = 7) -> list[dict]:
     return _remembered(key, compute, HOT_CACHE_SECONDS)
 
 
-# The thread page: the thread but its search columns; of its product, author and pinned
-# answer what the page shows.
-THREAD_PAGE_FIELDS = (
-    *(f.name for f in Thread._meta.concrete_fields if f.name not in SEARCH_FIELDS["Thread"]),
-    *("product__id", "product__slug", "product__marketing_name"),
-    *(f"author__{f}" for f in _NAME),
-    *("pinned_post__id", "pinned_post__author", "pinned_post__external_author"),
-    *("pinned_post__body", "pinned_post__body_html", "pinned_post__created_at"),
-    *("pinned_post__is_deleted", "pinned_post__is_hidden"),
-    *(f"pinned_post__author__{f}" for f in _NAME),
+# The thread page's row: every column of the thread but its search columns, and of its
+# product, author and pinned answer what the page shows, each part as (its alias in
+# _THREAD_SQL, model, fields). Written out like the replies below: compiling the four
+# joins cost the ORM more than PostgreSQL spends on the row.
+_PINNED = ("id", "author", "external_author", "body", "body_html", "created_at", "is_deleted",
+           "is_hidden")  # fmt: skip
+_THREAD_PAGE_PARTS = (
+    (
+        "t",
+        Thread,
+        [f.name for f in Thread._meta.concrete_fields if f.name not in SEARCH_FIELDS["Thread"]],
+    ),
+    ("pr", Product, ("id", "slug", "marketing_name")),
+    ("a", User, _NAME),
+    ("pp", Post, _PINNED),
+    ("pa", User, _NAME),
+)
+# Each part's fields in its model's column order, as Model.from_db takes them.
+_THREAD_PAGE_FIELDS = [
+    (model, [f for f in model._meta.concrete_fields if f.name in names])
+    for _, model, names in _THREAD_PAGE_PARTS
+]
+_THREAD_SQL = """
+SELECT {columns}{reader}
+FROM forum_thread t
+LEFT JOIN forum_product pr ON pr.id = t.product_id
+LEFT JOIN accounts_user a ON a.id = t.author_id
+LEFT JOIN forum_post pp ON pp.id = t.pinned_post_id
+LEFT JOIN accounts_user pa ON pa.id = pp.author_id
+WHERE t.id = %s
+""".replace(
+    "{columns}",
+    ", ".join(
+        f'{alias}."{f.column}"'
+        for (alias, _, _), (_, fields) in zip(_THREAD_PAGE_PARTS, _THREAD_PAGE_FIELDS, strict=True)
+        for f in fields
+    ),
+)
+# What the signed-in reader did about the thread: "me too", and how they follow it.
+_THREAD_READER = (
+    ", EXISTS (SELECT 1 FROM forum_metoo m WHERE m.thread_id = t.id AND m.user_id = %s)"
+    ", (SELECT f.level FROM forum_follow f WHERE f.thread_id = t.id AND f.user_id = %s)"
 )
 
 
-# What the signed-in reader did about the thread, as subqueries of its row: plain SQL,
-# which costs less than compiling Exists() and Subquery() querysets on every page (the
-# user's id is a parameter).
-_HAS_ME_TOO = (
-    "EXISTS (SELECT 1 FROM forum_metoo m WHERE m.thread_id = forum_thread.id AND m.user_id = %s)"
-)
-_FOLLOW_LEVEL = (
-    "SELECT f.level FROM forum_follow f WHERE f.thread_id = forum_thread.id AND f.user_id = %s"
-)
+@functools.cache
+def _thread_converters(vendor: str) -> dict:
+    """What the ORM applies to these columns read from this kind of database (SQLite:
+    datetimes and booleans; PostgreSQL: nothing)."""
+    compiler = Thread.objects.none().query.get_compiler(connection=connection)
+    columns = [f.cached_col for _, fields in _THREAD_PAGE_FIELDS for f in fields]
+    return compiler.get_converters(columns)
 
 
 def get_thread(*, pk: int, user=None) -> Thread:
     """A thread with its product, author and pinned answer, and for a signed-in user
     whether they said "me too" (``has_me_too``) and how they follow it (``follow_level``,
     None when they don't), in one query. Raises Thread.DoesNotExist."""
-    qs = Thread.objects.select_related(
-        "product", "author", "pinned_post", "pinned_post__author"
-    ).only(*THREAD_PAGE_FIELDS)
-    if user is not None and user.is_authenticated:
-        qs = qs.annotate(
-            has_me_too=RawSQL(_HAS_ME_TOO, (user.pk,), output_field=BooleanField()),  # noqa: S611
-            follow_level=RawSQL(_FOLLOW_LEVEL, (user.pk,), output_field=CharField()),  # noqa: S611
+    reader = user is not None and user.is_authenticated
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _THREAD_SQL.replace("{reader}", _THREAD_READER if reader else ""),
+            [user.pk, user.pk, pk] if reader else [pk],
         )
-    thread = qs.get(pk=pk)
+        row = cursor.fetchone()
+    if row is None:
+        raise Thread.DoesNotExist(f"Thread {pk} does not exist.")
+    if converters := _thread_converters(connection.vendor):
+        compiler = Thread.objects.none().query.get_compiler(connection=connection)
+        row = next(compiler.apply_converters([row], converters))
+    values, start = [], 0
+    for model, fields in _THREAD_PAGE_FIELDS:
+        part = row[start : start + len(fields)]
+        start += len(fields)
+        # A part whose id is NULL is a LEFT JOIN that found nothing.
+        names = [f.attname for f in fields]
+        values.append(None if part[0] is None else model.from_db(connection.alias, names, part))
+    thread, product, author, pinned, pinned_author = values
+    thread.product, thread.author, thread.pinned_post = product, author, pinned
+    if pinned is not None:
+        pinned.author = pinned_author
+        _ensure_html(pinned)
+    if reader:
+        thread.has_me_too, thread.follow_level = bool(row[-2]), row[-1]
     _ensure_html(thread)
-    if thread.pinned_post:
-        _ensure_html(thread.pinned_post)
     return thread
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -69,29 +70,30 @@ class ThreadClusterStatus:
         return self.others + 1
 
 
+# Written out: the ORM compiling this join cost more than the database spends on it, on
+# every thread page.
+_THREAD_CLUSTER_SQL = """
+SELECT c.id, c.status, c.fixed_in, c.reporters, c.threads
+FROM triage_threadtriage tt JOIN triage_cluster c ON c.id = tt.cluster_id
+WHERE tt.thread_id = %s
+"""
+
+
 def thread_cluster_status(thread_id: int) -> ThreadClusterStatus | None:
     """The status of the cluster a thread belongs to, or None (one query)."""
-    row = (
-        ThreadTriage.objects.filter(thread_id=thread_id, cluster__isnull=False)
-        .values(
-            "cluster_id",
-            "cluster__status",
-            "cluster__fixed_in",
-            "cluster__reporters",
-            "cluster__threads",
-        )  # fmt: skip
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_THREAD_CLUSTER_SQL, [thread_id])
+        row = cursor.fetchone()
     if row is None:
         return None
-    status = row["cluster__status"]
+    cluster_id, status, fixed_in, reporters, threads = row
     return ThreadClusterStatus(
-        cluster_id=row["cluster_id"],
+        cluster_id=cluster_id,
         status=status,
         status_label=str(ClusterStatus(status).label),
-        fixed_in=row["cluster__fixed_in"],
-        others=max(0, row["cluster__reporters"] - 1),
-        other_threads=max(0, row["cluster__threads"] - 1),
+        fixed_in=fixed_in,
+        others=max(0, reporters - 1),
+        other_threads=max(0, threads - 1),
     )
 
 

@@ -124,6 +124,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # psycopg prepares a query a connection runs for the fifth time (which needs the
+    # parameters bound by the server): PostgreSQL then no longer plans it, which cost it
+    # more than running most page queries (thread page: 0.25 ms planning, 0.03 ms
+    # execution). Off behind a pooler in transaction mode that does not keep prepared
+    # statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 # Pages anonymous readers get are rendered once per this many seconds (0: never cached).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -303,7 +303,8 @@ def get_thread(*, pk: int, user=None) -> Thread:
     if converters := _thread_converters(connection.vendor):
         compiler = Thread.objects.none().query.get_compiler(connection=connection)
         row = next(compiler.apply_converters([row], converters))
-    values, start = [], 0
+    values: list[Any] = []  # Thread, Product, User, Post, User (or None: nothing joined)
+    start = 0
     for model, fields in _THREAD_PAGE_FIELDS:
         part = row[start : start + len(fields)]
         start += len(fields)

@@ -116,3 +116,24 @@ def test_proxy_and_cache_settings_come_from_the_environment():
 def test_favicon_ico_leads_to_the_sites_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_a_connection_runs_again_is_prepared_so_postgresql_no_longer_plans_it(
+    client, settings
+):
+    from django.db import connection
+
+    from tests.factories import ThreadFactory
+
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+    threads = ThreadFactory.create_batch(6)
+    for thread in threads:
+        assert client.get(f"/t/{thread.pk}/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # The thread page's own query, with the thread's id as a server-side parameter.
+    assert any("FROM forum_thread t" in sql and "$1" in sql for sql in prepared), prepared

@@ -118,7 +118,6 @@ def test_favicon_ico_leads_to_the_sites_icon(client):
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
 
 
-
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_a_query_a_connection_runs_again_is_prepared_so_postgresql_no_longer_plans_it(

@@ -70,8 +70,8 @@ def test_thread_page_costs_the_same_for_1_and_25_replies(
     services.pin_answer(moderator=manager, thread=thread, post=answer)
     if signed_in:
         client.force_login(fan)
-    # thread (+ me too/follow flags) + replies (their number, whether there are
-    # screenshots) + the screenshots, only when there are
+    # thread (+ whether it has screenshots, me too/follow flags) + replies (and their
+    # number) + the screenshots, only when there are
     # + the triage cluster's status ("N others have this problem")
     # (+ firmware suggestions for the reply form when signed in)
     expected = 3 + shots + (SIGNED_IN_EXTRA + 1 if signed_in else 0)
@@ -82,6 +82,25 @@ def test_thread_page_costs_the_same_for_1_and_25_replies(
     assert html.count('<li class="post') == rows
     assert "Jawaban resmi" in html.split('id="replies-h"')[0]  # pinned above the replies
     assert html.count('class="screenshots"') == shots  # under its reply
+
+
+@pytest.mark.parametrize("shots", [False, True])
+def test_a_thread_nobody_answered_yet_is_not_counted_again(
+    client, django_assert_num_queries, product, png_upload, shots
+):
+    thread = services.create_thread(
+        author=UserFactory(),
+        title="Layar berkedip",
+        body="x",
+        product=product,
+        screenshots=[(uploads.check_image(png_upload()), "")] if shots else [],
+    )
+    # thread + replies (none: their number is 0, no count) + screenshots when there are
+    # + the triage cluster's status
+    with django_assert_num_queries(3 + shots):
+        response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="screenshots"') == shots
 
 
 @pytest.mark.parametrize("rows", [1, 25])

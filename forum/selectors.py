@@ -252,8 +252,8 @@ _THREAD_PAGE_PARTS = (
 )
 # Each part's fields in its model's column order, as Model.from_db takes them.
 _THREAD_PAGE_FIELDS = [
-    (model, [f for f in model._meta.concrete_fields if f.name in names])
-    for _, model, names in _THREAD_PAGE_PARTS
+    (alias, model, [f for f in model._meta.concrete_fields if f.name in names])
+    for alias, model, names in _THREAD_PAGE_PARTS
 ]
 _THREAD_SQL = """
 SELECT {columns},
@@ -266,11 +266,7 @@ LEFT JOIN accounts_user pa ON pa.id = pp.author_id
 WHERE t.id = %s
 """.replace(
     "{columns}",
-    ", ".join(
-        f'{alias}."{f.column}"'
-        for (alias, _, _), (_, fields) in zip(_THREAD_PAGE_PARTS, _THREAD_PAGE_FIELDS, strict=True)
-        for f in fields
-    ),
+    ", ".join(f'{alias}."{f.column}"' for alias, _, fields in _THREAD_PAGE_FIELDS for f in fields),
 )
 # What the signed-in reader did about the thread: "me too", and how they follow it.
 _THREAD_READER = (
@@ -284,7 +280,7 @@ def _thread_converters(vendor: str) -> dict:
     """What the ORM applies to these columns read from this kind of database (SQLite:
     datetimes and booleans; PostgreSQL: nothing)."""
     compiler = Thread.objects.none().query.get_compiler(connection=connection)
-    columns = [f.cached_col for _, fields in _THREAD_PAGE_FIELDS for f in fields]
+    columns = [f.cached_col for _, _, fields in _THREAD_PAGE_FIELDS for f in fields]
     return compiler.get_converters(columns)
 
 
@@ -307,12 +303,13 @@ def get_thread(*, pk: int, user=None) -> Thread:
         row = next(compiler.apply_converters([row], converters))
     values: list[Any] = []  # Thread, Product, User, Post, User (or None: nothing joined)
     start = 0
-    for model, fields in _THREAD_PAGE_FIELDS:
+    for _, model, fields in _THREAD_PAGE_FIELDS:
         part = row[start : start + len(fields)]
         start += len(fields)
-        # A part whose id is NULL is a LEFT JOIN that found nothing.
-        names = [f.attname for f in fields]
-        values.append(None if part[0] is None else model.from_db(connection.alias, names, part))
+        if part[0] is None:  # its id: a LEFT JOIN that found nothing
+            values.append(None)
+        else:
+            values.append(model.from_db(connection.alias, [f.attname for f in fields], part))
     thread, product, author, pinned, pinned_author = values
     thread.product, thread.author, thread.pinned_post = product, author, pinned
     if pinned is not None:

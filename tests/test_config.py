@@ -7,6 +7,9 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
+
+from tests.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,14 +122,9 @@ def test_favicon_ico_leads_to_the_sites_icon(client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db
 def test_a_query_a_connection_runs_again_is_prepared_so_postgresql_no_longer_plans_it(
     client, settings
 ):
-    from django.db import connection
-
-    from tests.factories import ThreadFactory
-
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
     threads = ThreadFactory.create_batch(6)
     for thread in threads:
